@@ -1,0 +1,33 @@
+// Presentation: the holder's side (RFC 9901 §4.3, §7.2): choose what to disclose, then bind it to a verifier.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+
+#include "veil/claim_path.h"
+#include "veil/error.h"
+#include "veil/sd_jwt.h"
+#include "veil/signer.h"
+
+namespace veil {
+
+/// select_disclosures returns |issued| with only the Disclosures needed to reveal the claims at |paths|: the
+/// claim itself, every disclosable parent needed to reach it, and, when a path names an object or array,
+/// everything beneath it. Nothing else is disclosed. Fails with unknown_claim_path when a path names a claim
+/// the credential does not have, unexpected_key_binding when |issued| already carries a KB-JWT (§7.2), and
+/// with the parsing errors of the issuer JWT and disclosures.
+Result<SdJwt> select_disclosures(const SdJwt& issued, std::span<const ClaimPath> paths);
+
+/// KeyBindingRequest is what a verifier asked the holder to bind to.
+struct KeyBindingRequest {
+  std::string aud;
+  std::string nonce;
+  std::int64_t iat = 0;
+};
+
+/// add_key_binding signs a KB-JWT over |presentation| (sd_hash with the credential's _sd_alg) and returns the
+/// SD-JWT+KB. Fails with unexpected_key_binding when |presentation| already has one.
+Result<SdJwt> add_key_binding(const SdJwt& presentation, const KeyBindingRequest& request, const Signer& holder);
+
+}  // namespace veil

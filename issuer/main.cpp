@@ -1,0 +1,1 @@
+int main() { return 2; }  // replaced by the CLI work
