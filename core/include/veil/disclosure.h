@@ -21,10 +21,14 @@ class Disclosure {
   /// nesting_too_deep beyond |limits|.
   static Result<Disclosure> parse(std::string_view encoded, const JsonLimits& limits = {});
 
-  /// for_property makes ["salt", "name", value]. Fails with forbidden_claim_name for "_sd" and "...".
+  /// for_property makes ["salt", "name", value]. Fails with forbidden_claim_name for "_sd" and "...", and
+  /// invalid_claims when |value| holds invalid UTF-8.
   static Result<Disclosure> for_property(std::string salt, std::string name, Json value);
-  /// for_array_element makes ["salt", value].
+  /// for_array_element makes ["salt", value]. Invalid UTF-8 in |value| is replaced by U+FFFD (value() then
+  /// reports the replaced value); use try_for_array_element to reject it instead.
   static Disclosure for_array_element(std::string salt, Json value);
+  /// try_for_array_element makes ["salt", value]. Fails with invalid_claims when |value| holds invalid UTF-8.
+  static Result<Disclosure> try_for_array_element(std::string salt, Json value);
 
   const std::string& encoded() const { return encoded_; }
   const std::string& salt() const { return salt_; }

@@ -47,6 +47,12 @@ class SdJwt {
   const std::vector<std::string>& issuer_jwts() const { return issuer_jwts_; }
   const std::vector<Disclosure>& disclosures() const { return disclosures_; }
   const std::optional<std::string>& kb_jwt() const { return kb_jwt_; }
+  /// unprotected_headers holds, per issuer JWT, the other members of its unprotected JWS header as received in
+  /// the §8 JSON serialization (e.g. "kid" in the general form), without "disclosures" and "kb_jwt". Not
+  /// integrity protected: use it only as a hint. Empty objects for the compact form; serialize_json writes
+  /// them back.
+  const std::vector<Json>& unprotected_headers() const { return unprotected_headers_; }
+  SdJwt with_unprotected_headers(std::vector<Json> headers) const;
 
   /// without_key_binding returns a copy with the KB-JWT removed; with_disclosures one with other disclosures;
   /// with_key_binding one with |kb_jwt| attached.
@@ -68,6 +74,7 @@ class SdJwt {
   std::vector<std::string> issuer_jwts_;
   std::vector<Disclosure> disclosures_;
   std::optional<std::string> kb_jwt_;
+  std::vector<Json> unprotected_headers_;
 };
 
 }  // namespace veil

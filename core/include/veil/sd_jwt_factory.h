@@ -26,13 +26,18 @@ struct SdJwtFactoryOptions {
   /// decoys_per_level adds this many decoy digests (§4.2.5) to every "_sd" array the frame creates, so the
   /// number of disclosable claims does not show.
   std::size_t decoys_per_level = 0;
+  /// max_random_decoys_per_level adds, on top, a uniformly random number of decoys in [0, max] to each "_sd"
+  /// array (drawn per array from the system CSPRNG), so the count of decoys does not show either.
+  std::size_t max_random_decoys_per_level = 0;
 };
 
 /// build_sd_jwt applies |frame| to |claims| recursively (a disclosable value may itself contain disclosable
 /// parts, §6.3). Every "_sd" array is sorted, so its order says nothing about the claim order (§4.2.4.1).
 /// Fails with invalid_claims when |claims| is not an object or the frame names a member or index that is not
-/// there, invalid_disclosure_frame for a frame whose shape does not match the claims, forbidden_claim_name when
-/// a claim is named "_sd" or "...".
+/// there (or the claims set "_sd_alg"), invalid_disclosure_frame for a frame whose shape does not match the
+/// claims, forbidden_claim_name when a claim anywhere is named "_sd" or "...", nesting_too_deep beyond 64 levels.
+/// Salts are drawn in post-order (inner disclosures first, members in claims order), then decoys per level;
+/// decoy digests hash a fresh value from |salts|.
 Result<UnsignedSdJwt> build_sd_jwt(const Json& claims, const DisclosureFrame& frame, SaltSource& salts,
                                    const SdJwtFactoryOptions& options = {});
 
