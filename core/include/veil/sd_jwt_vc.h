@@ -56,7 +56,7 @@ Result<SdJwt> issue_sd_jwt_vc(const SdJwtVcIssueRequest& request, SaltSource& sa
 Status check_sd_jwt_vc_typ(const Json& issuer_jwt_header, bool accept_legacy);
 
 /// check_sd_jwt_vc_claims checks the Issuer-signed payload (before disclosures are applied): iss and vct
-/// present as strings (invalid_iss, invalid_vct).
+/// present as non-empty strings (invalid_iss, invalid_vct).
 Status check_sd_jwt_vc_claims(const Json& issuer_signed_payload);
 
 }  // namespace veil
