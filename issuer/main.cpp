@@ -1,1 +1,15 @@
-int main() { return 2; }  // replaced by the CLI work
+// veil-issuer: signs SD-JWT VCs. Offline subcommands for now; `serve` (OpenID4VCI) comes with the services.
+#include <array>
+
+#include "commands.h"
+#include "veil/platform/subcommands.h"
+
+int main(int argc, char** argv) {
+  const std::array<veil::platform::Subcommand, 3> commands = {{
+      {"keygen", "generate an issuer signing key (private JWK)", veil::issuer::keygen_command},
+      {"pubkey", "print the public JWK of a private key file", veil::issuer::pubkey_command},
+      {"issue", "issue an SD-JWT VC from a claims file", veil::issuer::issue_command},
+  }};
+  return veil::platform::run_subcommands("veil-issuer", "Veil credential issuer (SD-JWT VC, RFC 9901).", argc, argv,
+                                         commands);
+}

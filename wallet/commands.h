@@ -1,0 +1,12 @@
+// The subcommands of veil-wallet. Each takes the arguments after its name and returns the exit code.
+#pragma once
+
+#include <span>
+#include <string>
+
+namespace veil::wallet {
+
+int keygen_command(std::span<const std::string> args);
+int present_command(std::span<const std::string> args);
+
+}  // namespace veil::wallet
