@@ -29,7 +29,7 @@ Result<std::vector<std::uint8_t>> required_bytes(const Json& jwk, const char* na
   return std::move(*bytes);
 }
 
-// RFC 7517 §4.2 and §4.4: "use" and "alg" are optional, but when present they must fit the key.
+// RFC 7517 §4.2-§4.4: "use", "key_ops" and "alg" are optional, but when present they must fit the key.
 Status check_optional_members(const Json& jwk, JwsAlg alg) {
   if (auto it = jwk.find("use"); it != jwk.end()) {
     if (!it->is_string() || it->get<std::string>() != "sig") return fail(ErrorCode::invalid_jwk, "jwk use is not sig");
@@ -38,6 +38,21 @@ Status check_optional_members(const Json& jwk, JwsAlg alg) {
     if (!it->is_string() || it->get<std::string>() != jws_alg_name(alg)) {
       return fail(ErrorCode::invalid_jwk, "jwk alg does not match the key type");
     }
+  }
+  // RFC 7517 §4.3: key_ops, when present, must allow signing or verifying (Wycheproof JWS tcId 356 has an EC key
+  // limited to encrypt/decrypt). Duplicates are forbidden by the same section.
+  if (auto it = jwk.find("key_ops"); it != jwk.end()) {
+    if (!it->is_array()) return fail(ErrorCode::invalid_jwk, "jwk key_ops is not an array");
+    bool signs = false;
+    std::vector<std::string> seen;
+    for (const auto& op : *it) {
+      if (!op.is_string()) return fail(ErrorCode::invalid_jwk, "jwk key_ops member is not a string");
+      const auto& name = op.get_ref<const std::string&>();
+      if (std::find(seen.begin(), seen.end(), name) != seen.end()) return fail(ErrorCode::invalid_jwk, "jwk key_ops repeats a value");
+      seen.push_back(name);
+      signs = signs || name == "sign" || name == "verify";
+    }
+    if (!signs) return fail(ErrorCode::invalid_jwk, "jwk key_ops allows neither sign nor verify");
   }
   if (auto it = jwk.find("kid"); it != jwk.end() && !it->is_string()) {
     return fail(ErrorCode::invalid_jwk, "jwk kid is not a string");

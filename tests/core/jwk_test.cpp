@@ -230,3 +230,15 @@ TEST_CASE("PrivateJwk generates distinct keys that parse back", "[jwk]") {
     CHECK(reparsed->d().equals(a->d()));
   }
 }
+
+TEST_CASE("Jwk checks key_ops when present", "[jwk]") {
+  CHECK(Jwk::parse(with(ec_public_jwk(), "key_ops", Json::array({"verify"}))));
+  CHECK(Jwk::parse(with(ec_public_jwk(), "key_ops", Json::array({"sign", "verify"}))));
+  // Wycheproof JWS tcId 356: an EC key restricted to encryption must not verify signatures.
+  CHECK(public_error(with(ec_public_jwk(), "key_ops", Json::array({"encrypt", "decrypt"}))) == ErrorCode::invalid_jwk);
+  CHECK(public_error(with(ec_public_jwk(), "key_ops", Json::array())) == ErrorCode::invalid_jwk);
+  CHECK(public_error(with(ec_public_jwk(), "key_ops", "verify")) == ErrorCode::invalid_jwk);
+  CHECK(public_error(with(ec_public_jwk(), "key_ops", Json::array({"sign, verify"}))) == ErrorCode::invalid_jwk);
+  CHECK(public_error(with(ec_public_jwk(), "key_ops", Json::array({"verify", "verify"}))) == ErrorCode::invalid_jwk);
+  CHECK(public_error(with(ec_public_jwk(), "key_ops", Json::array({1}))) == ErrorCode::invalid_jwk);
+}

@@ -19,7 +19,9 @@ class Jwk {
  public:
   /// parse reads a public JWK object. Private members ("d") are ignored. It fails with unsupported_key for
   /// kty/crv Veil does not use (RSA, oct, P-384, X25519, ...) and invalid_jwk for anything malformed
-  /// (missing or non-string members, wrong lengths, bad base64url, point not on the curve).
+  /// (missing or non-string members, wrong lengths, bad base64url, point not on the curve). Optional members must
+  /// fit a signing key, else invalid_jwk: "use" must be "sig", "alg" the key's algorithm (ES256 for P-256, EdDSA
+  /// for Ed25519), "key_ops" an array of distinct strings containing "sign" or "verify", "kid" a string.
   static Result<Jwk> parse(const Json& jwk);
 
   JwsAlg alg() const { return alg_; }
