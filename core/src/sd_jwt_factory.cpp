@@ -35,6 +35,15 @@ Result<std::size_t> parse_index_key(const std::string& key) {
   return index;
 }
 
+// At an object level a frame names members by string; a non-negative integer names the member spelled as that
+// number (YAML numeric keys such as age_equal_or_over: {18: ...} in the RFC 9901 A.3 example).
+Result<std::string> member_name(const Json& entry) {
+  if (entry.is_string()) return entry.get<std::string>();
+  if (entry.is_number_unsigned() || (entry.is_number_integer() && entry.get<std::int64_t>() >= 0))
+    return std::to_string(entry.get<std::uint64_t>());
+  return fail(ErrorCode::invalid_disclosure_frame, "object frame \"_sd\" lists a non-name");
+}
+
 class Builder {
  public:
   Builder(SaltSource& salts, const SdJwtFactoryOptions& options) : salts_(salts), options_(options) {}
@@ -56,11 +65,10 @@ class Builder {
     for (const auto& [key, entry] : frame.items()) {
       if (key == "_sd") {
         if (!entry.is_array()) return fail(ErrorCode::invalid_disclosure_frame, "frame \"_sd\" is not an array");
-        for (const Json& name : entry) {
-          if (!name.is_string()) return fail(ErrorCode::invalid_disclosure_frame, "object frame \"_sd\" lists a non-name");
-          if (!object.contains(name.get<std::string>()))
-            return fail(ErrorCode::invalid_claims, "frame names missing claim \"" + name.get<std::string>() + "\"");
-          disclosable.insert(name.get<std::string>());
+        for (const Json& entry_name : entry) {
+          VEIL_TRY(std::string name, member_name(entry_name));
+          if (!object.contains(name)) return fail(ErrorCode::invalid_claims, "frame names missing claim \"" + name + "\"");
+          disclosable.insert(std::move(name));
         }
       } else if (!object.contains(key)) {
         return fail(ErrorCode::invalid_claims, "frame names missing claim \"" + key + "\"");

@@ -32,7 +32,8 @@ struct SdJwtFactoryOptions {
 };
 
 /// build_sd_jwt applies |frame| to |claims| recursively (a disclosable value may itself contain disclosable
-/// parts, §6.3). Every "_sd" array is sorted, so its order says nothing about the claim order (§4.2.4.1).
+/// parts, §6.3). At an object level, a frame "_sd" entry that is a non-negative integer names the member spelled
+/// as that number ("18"). Every "_sd" array is sorted, so its order says nothing about the claim order (§4.2.4.1).
 /// Fails with invalid_claims when |claims| is not an object or the frame names a member or index that is not
 /// there (or the claims set "_sd_alg"), invalid_disclosure_frame for a frame whose shape does not match the
 /// claims, forbidden_claim_name when a claim anywhere is named "_sd" or "...", nesting_too_deep beyond 64 levels.
