@@ -111,7 +111,7 @@ for (const p of hidden) {
   if (lines[last].length + p.length > 90) lines.push('');
   lines[lines.length - 1] += (lines[lines.length - 1] ? ', ' : '') + p;
 }
-for (const l of lines) console.log(`  ${l}`);
+lines.forEach((l, i) => console.log(`  ${l}${i < lines.length - 1 ? ',' : ''}`));
 const expected = ['given_name', 'age_over_18', 'address.country'];
 const exact = revealed.length === expected.length && expected.every((p) => received.has(p));
 console.log(exact ? '\nOK: the verifier got exactly the three approved claims and nothing else.'
