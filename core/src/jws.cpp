@@ -27,7 +27,8 @@ Result<JwsAlg> check_header(const Json& header) {
   // RFC 7515 §4.1.11: a recipient must reject crit naming anything it does not understand. Veil understands
   // no extension, so any crit (and a malformed one) is refused.
   if (header.contains("crit")) return fail(ErrorCode::unsupported_crit, "jws crit names an unsupported extension");
-  // RFC 7797 §6: unencoded payloads ("b64": false) are not allowed for JWTs; Veil refuses the member outright.
+  // RFC 7797 (updating RFC 7519): JWTs must not use unencoded payloads ("b64": false); Veil refuses the member
+  // outright, whatever its value.
   if (header.contains("b64")) return fail(ErrorCode::invalid_jwt_payload, "jwt cannot use unencoded payloads (b64)");
   for (const char* name : {"typ", "kid", "cty"}) {
     if (auto it = header.find(name); it != header.end() && !it->is_string()) {
@@ -65,7 +66,8 @@ Result<UnverifiedJws> UnverifiedJws::parse_parts(std::string_view protected_b64,
     return fail(ErrorCode::malformed_jws, "jws has an empty part");
   }
   // Base64url text is 4/3 the size of the JSON inside; refuse oversized input before decoding it.
-  if (protected_b64.size() / 4 * 3 > limits.max_bytes || payload_b64.size() / 4 * 3 > limits.max_bytes) {
+  if (protected_b64.size() / 4 * 3 > limits.max_bytes || payload_b64.size() / 4 * 3 > limits.max_bytes ||
+      signature_b64.size() / 4 * 3 > limits.max_bytes) {
     return fail(ErrorCode::input_too_large, "jws part too large");
   }
   UnverifiedJws jws;

@@ -372,6 +372,7 @@ TEST_CASE("JWS parsing honours the JSON limits", "[jws]") {
   veil::JsonLimits small;
   small.max_bytes = 1024;
   CHECK(parse_error(signed_token(kHeader, big_payload, *key.signer), small) == ErrorCode::input_too_large);
+  CHECK(parse_error(token_with_signature(kHeader, kPayload, Bytes(2048, 1)), small) == ErrorCode::input_too_large);
   const std::string deep = "{\"a\":" + std::string(40, '[') + std::string(40, ']') + "}";
   CHECK(parse_error(signed_token(kHeader, deep, *key.signer)) == ErrorCode::nesting_too_deep);
 }

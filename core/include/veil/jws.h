@@ -20,14 +20,17 @@ class VerifiedJws;
 /// UnverifiedJws is a JWS that parsed cleanly but whose signature has not been checked. Nothing read from it
 /// may be trusted before verify() succeeds. Parsing already enforces RFC 8725: the protected header is a JSON
 /// object without duplicate members; "alg" is on the allow-list; "crit" (no extension is understood) and
-/// "b64" are refused; the payload is a JSON object.
+/// "b64" are refused; the payload is a JSON object. Header members that name keys ("jwk", "x5c", "jku", "x5u")
+/// are never used for key selection and never fetched: the caller chooses the SignatureVerifier from its own
+/// trust configuration (RFC 8725 §2.9, §3.10). Such members stay visible in unverified_header() as data only.
 class UnverifiedJws {
  public:
   /// parse_compact reads "header.payload.signature". Fails with malformed_jws (not exactly three non-empty
   /// parts; the JSON serialization where compact is expected), invalid_base64url, invalid_jws_header (header
-  /// not a JSON object, invalid JSON, "alg" missing or not a string, "typ"/"kid" not strings),
+  /// not a JSON object, invalid JSON, "alg" missing or not a string, "typ"/"kid"/"cty" not strings),
   /// duplicate_json_member, alg_not_allowed, unsupported_crit (any "crit", malformed or not), invalid_jwt_payload
-  /// (payload not a JSON object, or "b64": false), input_too_large or nesting_too_deep.
+  /// (payload not JSON or not a JSON object, or any "b64" member: JWTs must not use unencoded payloads, RFC 7797),
+  /// input_too_large (a part longer than limits.max_bytes allows) or nesting_too_deep.
   static Result<UnverifiedJws> parse_compact(std::string_view compact, const JsonLimits& limits = {});
 
   /// parse_parts builds the same from the three base64url members of a JWS JSON serialization
