@@ -37,6 +37,11 @@ const veil::Clock& fixed_clock();
 /// vc_policy checks SD-JWT VC rules and key binding with kTestAud / kTestNonce.
 veil::VerificationPolicy vc_policy();
 
+/// vc_policy_without_kb is vc_policy that does not require key binding (a KB-JWT that is present is checked).
+veil::VerificationPolicy vc_policy_without_kb();
+/// plain_policy is vc_policy_without_kb for plain SD-JWTs (no SD-JWT VC rules).
+veil::VerificationPolicy plain_policy();
+
 /// base_claims is a signed-in-the-clear SD-JWT VC payload: iss, vct, iat, exp and cnf.jwk (the holder key).
 veil::Json base_claims();
 
@@ -63,6 +68,11 @@ veil::SdJwt with_kb(const veil::SdJwt& presentation);
 /// verify runs SdJwtVerifier with |policy|, the test trust list and the fixed clock.
 veil::Result<veil::VerifiedPresentation> verify(const veil::SdJwt& presentation,
                                                 const veil::VerificationPolicy& policy = vc_policy());
+veil::Result<veil::VerifiedPresentation> verify_with(const veil::SdJwt& presentation,
+                                                     const veil::VerificationPolicy& policy,
+                                                     const veil::IssuerKeyResolver& issuer_keys);
+/// any_iss_trust trusts the RFC issuer key for every iss (TrustList::single_key).
+const veil::TrustList& any_iss_trust();
 veil::Result<veil::VerifiedPresentation> verify_text(const std::string& presentation,
                                                      const veil::VerificationPolicy& policy = vc_policy());
 

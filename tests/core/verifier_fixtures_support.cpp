@@ -67,6 +67,18 @@ veil::VerificationPolicy vc_policy() {
   return policy;
 }
 
+veil::VerificationPolicy vc_policy_without_kb() {
+  veil::VerificationPolicy policy = vc_policy();
+  policy.require_key_binding = false;
+  return policy;
+}
+
+veil::VerificationPolicy plain_policy() {
+  veil::VerificationPolicy policy = vc_policy_without_kb();
+  policy.sd_jwt_vc = false;
+  return policy;
+}
+
 veil::Json base_claims() {
   return {{"iss", kTestIss},
           {"vct", kTestVct},
@@ -119,6 +131,15 @@ veil::Result<veil::VerifiedPresentation> verify(const veil::SdJwt& presentation,
   const veil::SdJwtVerifier verifier(policy, test_trust_list(), fixed_clock());
   return verifier.verify(presentation);
 }
+
+veil::Result<veil::VerifiedPresentation> verify_with(const veil::SdJwt& presentation,
+                                                     const veil::VerificationPolicy& policy,
+                                                     const veil::IssuerKeyResolver& issuer_keys) {
+  const veil::SdJwtVerifier verifier(policy, issuer_keys, fixed_clock());
+  return verifier.verify(presentation);
+}
+
+const veil::TrustList& any_iss_trust() { return rfc_key_trust(); }
 
 veil::Result<veil::VerifiedPresentation> verify_text(const std::string& presentation,
                                                      const veil::VerificationPolicy& policy) {

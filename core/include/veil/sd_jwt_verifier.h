@@ -30,7 +30,8 @@ struct VerificationPolicy {
   std::int64_t kb_max_age_seconds = 300;      // how old a KB-JWT iat may be
   /// sd_jwt_vc applies the SD-JWT VC profile: typ, iss, vct, never-disclosable claims.
   bool sd_jwt_vc = true;
-  bool accept_legacy_vc_typ = true;           // vc+sd-jwt on input
+  /// accept_legacy_vc_typ also accepts vc+sd-jwt; off unless configured (ATTACKS.md V1).
+  bool accept_legacy_vc_typ = false;
   SdJwtLimits limits;
 };
 
