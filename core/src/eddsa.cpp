@@ -34,7 +34,8 @@ class Ed25519Verifier final : public SignatureVerifier {
   const Jwk& key() const override { return jwk_; }
 
   Status verify(std::span<const std::uint8_t> data, std::span<const std::uint8_t> signature) const override {
-    if (signature.size() != crypto_sign_BYTES) return fail(ErrorCode::invalid_signature, "ed25519 signature is not 64 bytes");
+    if (signature.size() != crypto_sign_BYTES)
+      return fail(ErrorCode::invalid_signature, "ed25519 signature is not 64 bytes");
     // libsodium 1.0.18 rejects s >= L (RFC 8032 §5.1.7 step 1), non-canonical and small-order R and A; the
     // Wycheproof ed25519 vectors pin that behaviour (tests/core/wycheproof_test.cpp).
     if (crypto_sign_verify_detached(signature.data(), data.data(), data.size(), jwk_.x().data()) != 0) {

@@ -37,7 +37,7 @@ bool get_der_integer(std::span<const std::uint8_t> der, std::size_t& at, std::ui
   if (length == 0 || length >= 0x80 || at + length > der.size()) return false;
   auto content = der.subspan(at, length);
   at += length;
-  if ((content[0] & 0x80) != 0) return false;                                  // negative
+  if ((content[0] & 0x80) != 0) return false;                                           // negative
   if (content.size() > 1 && content[0] == 0 && (content[1] & 0x80) == 0) return false;  // not minimal
   if (content[0] == 0 && content.size() > 1) content = content.subspan(1);
   if (content.size() > p256::kFieldBytes) return false;
@@ -80,7 +80,8 @@ class Es256Verifier final : public SignatureVerifier {
 
   Status verify(std::span<const std::uint8_t> data, std::span<const std::uint8_t> signature) const override {
     // RFC 7518 §3.4: exactly 64 bytes; anything else (DER, 63/65 bytes) is refused before decoding.
-    if (signature.size() != kSignatureBytes) return fail(ErrorCode::invalid_signature, "es256 signature is not 64 bytes");
+    if (signature.size() != kSignatureBytes)
+      return fail(ErrorCode::invalid_signature, "es256 signature is not 64 bytes");
     const auto r = signature.first(p256::kFieldBytes);
     const auto s = signature.last(p256::kFieldBytes);
     // r, s in [1, n-1] (SEC 1 §4.1.4 step 1); checked here so no library quirk can accept 0 (CVE-2022-21449).

@@ -17,7 +17,8 @@ constexpr std::size_t kEd25519KeyBytes = 32;
 // A member that must be a string; absent or of another type is invalid_jwk.
 Result<std::string> required_string(const Json& jwk, const char* name) {
   auto it = jwk.find(name);
-  if (it == jwk.end() || !it->is_string()) return fail(ErrorCode::invalid_jwk, std::string("jwk ") + name + " missing or not a string");
+  if (it == jwk.end() || !it->is_string())
+    return fail(ErrorCode::invalid_jwk, std::string("jwk ") + name + " missing or not a string");
   return it->get<std::string>();
 }
 
@@ -48,7 +49,8 @@ Status check_optional_members(const Json& jwk, JwsAlg alg) {
     for (const auto& op : *it) {
       if (!op.is_string()) return fail(ErrorCode::invalid_jwk, "jwk key_ops member is not a string");
       const auto& name = op.get_ref<const std::string&>();
-      if (std::find(seen.begin(), seen.end(), name) != seen.end()) return fail(ErrorCode::invalid_jwk, "jwk key_ops repeats a value");
+      if (std::find(seen.begin(), seen.end(), name) != seen.end())
+        return fail(ErrorCode::invalid_jwk, "jwk key_ops repeats a value");
       seen.push_back(name);
       signs = signs || name == "sign" || name == "verify";
     }
@@ -116,7 +118,8 @@ std::string Jwk::thumbprint() const {
   // so no JSON escaping can occur.
   std::string canonical;
   if (alg_ == JwsAlg::ES256) {
-    canonical = R"({"crv":"P-256","kty":"EC","x":")" + base64url_encode(x_) + R"(","y":")" + base64url_encode(y_) + R"("})";
+    canonical =
+        R"({"crv":"P-256","kty":"EC","x":")" + base64url_encode(x_) + R"(","y":")" + base64url_encode(y_) + R"("})";
   } else {
     canonical = R"({"crv":"Ed25519","kty":"OKP","x":")" + base64url_encode(x_) + R"("})";
   }

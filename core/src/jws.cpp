@@ -22,7 +22,8 @@ Result<Json> parse_part(std::string_view text, ErrorCode part_code, const JsonLi
 
 Result<JwsAlg> check_header(const Json& header) {
   auto alg = header.find("alg");
-  if (alg == header.end() || !alg->is_string()) return fail(ErrorCode::invalid_jws_header, "jws alg missing or not a string");
+  if (alg == header.end() || !alg->is_string())
+    return fail(ErrorCode::invalid_jws_header, "jws alg missing or not a string");
   VEIL_TRY(const JwsAlg parsed, parse_jws_alg(alg->get_ref<const std::string&>()));
   // RFC 7515 §4.1.11: a recipient must reject crit naming anything it does not understand. Veil understands
   // no extension, so any crit (and a malformed one) is refused.

@@ -2,13 +2,13 @@
 // OpenSSL types).
 #pragma once
 
-#include <memory>
-
 #include <openssl/bn.h>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
 #include <openssl/params.h>
+
+#include <memory>
 
 namespace veil::ossl {
 

@@ -1,15 +1,15 @@
 #include "p256.h"
 
-#include <algorithm>
-
 #include <openssl/core_names.h>
 #include <openssl/obj_mac.h>
+
+#include <algorithm>
 
 namespace veil::p256 {
 namespace {
 
 std::array<std::uint8_t, 1 + 2 * kFieldBytes> uncompressed_point(std::span<const std::uint8_t> x,
-                                                                  std::span<const std::uint8_t> y) {
+                                                                 std::span<const std::uint8_t> y) {
   // SEC 1 §2.3.3: 0x04 || X || Y.
   std::array<std::uint8_t, 1 + 2 * kFieldBytes> point{};
   point[0] = 0x04;

@@ -38,6 +38,7 @@ TEST_CASE("hash_bytes matches the FIPS 180-4 examples for abc", "[hash]") {
 TEST_CASE("hash_base64url reproduces an RFC 9901 disclosure digest", "[hash]") {
   // An RFC 9901 example disclosure ["_26bc4LT-ac6q2KI6cBW5es", "family_name", "Möbius"] (checked with
   // python3 hashlib as well).
-  CHECK(veil::hash_base64url(HashAlg::sha_256, "WyJfMjZiYzRMVC1hYzZxMktJNmNCVzVlcyIsICJmYW1pbHlfbmFtZSIsICJNw7ZiaXVzIl0") ==
+  CHECK(veil::hash_base64url(HashAlg::sha_256,
+                             "WyJfMjZiYzRMVC1hYzZxMktJNmNCVzVlcyIsICJmYW1pbHlfbmFtZSIsICJNw7ZiaXVzIl0") ==
         "X9yH0Ajrdm1Oij4tWso9UzzKJvPoDxwmuEcO3XAdRC0");
 }

@@ -149,10 +149,13 @@ TEST_CASE("Jwk rejects malformed members", "[jwk]") {
   CHECK(public_error(without(ec_public_jwk(), "x")) == ErrorCode::invalid_jwk);
   CHECK(public_error(without(ec_public_jwk(), "y")) == ErrorCode::invalid_jwk);
   CHECK(public_error(with(ec_public_jwk(), "x", Json::array())) == ErrorCode::invalid_jwk);
-  CHECK(public_error(with(ec_public_jwk(), "x", "04N0xi21hshyvBp7I167sbE_bXqyqkAPfefdklMO7wY=")) == ErrorCode::invalid_jwk);
-  CHECK(public_error(with(ec_public_jwk(), "x", "04N0xi21hshyvBp7I167sbE/bXqyqkAPfefdklMO7wY")) == ErrorCode::invalid_jwk);
+  CHECK(public_error(with(ec_public_jwk(), "x", "04N0xi21hshyvBp7I167sbE_bXqyqkAPfefdklMO7wY=")) ==
+        ErrorCode::invalid_jwk);
+  CHECK(public_error(with(ec_public_jwk(), "x", "04N0xi21hshyvBp7I167sbE/bXqyqkAPfefdklMO7wY")) ==
+        ErrorCode::invalid_jwk);
   CHECK(public_error(without(ed25519_private_jwk(), "x")) == ErrorCode::invalid_jwk);
-  CHECK(public_error(with(ed25519_private_jwk(), "x", "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHUR")) == ErrorCode::invalid_jwk);
+  CHECK(public_error(with(ed25519_private_jwk(), "x", "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHUR")) ==
+        ErrorCode::invalid_jwk);
 }
 
 TEST_CASE("Jwk rejects coordinates of the wrong length [attack:J14]", "[jwk][attack:J14]") {
@@ -171,15 +174,16 @@ TEST_CASE("Jwk rejects coordinates of the wrong length [attack:J14]", "[jwk][att
 
 TEST_CASE("Jwk rejects a point that is not on P-256 [attack:J14]", "[jwk][attack:J14]") {
   // Wycheproof json_web_key_test "invalid_point": y changed in one character.
-  CHECK(public_error(with(ec_public_jwk(), "y", "UI8exy-C06a7DUnjIdENkxeFtHM4-l_41LqEw9nVgnw")) == ErrorCode::invalid_jwk);
+  CHECK(public_error(with(ec_public_jwk(), "y", "UI8exy-C06a7DUnjIdENkxeFtHM4-l_41LqEw9nVgnw")) ==
+        ErrorCode::invalid_jwk);
   // The point at infinity has no affine coordinates; its usual stand-ins (0, 0) and (0, 1) are off the curve.
   const std::vector<std::uint8_t> zero(32, 0);
   std::vector<std::uint8_t> one(32, 0);
   one.back() = 1;
-  CHECK(public_error(with(with(ec_public_jwk(), "x", veil::base64url_encode(zero)), "y", veil::base64url_encode(zero))) ==
-        ErrorCode::invalid_jwk);
-  CHECK(public_error(with(with(ec_public_jwk(), "x", veil::base64url_encode(zero)), "y", veil::base64url_encode(one))) ==
-        ErrorCode::invalid_jwk);
+  CHECK(public_error(with(with(ec_public_jwk(), "x", veil::base64url_encode(zero)), "y",
+                          veil::base64url_encode(zero))) == ErrorCode::invalid_jwk);
+  CHECK(public_error(with(with(ec_public_jwk(), "x", veil::base64url_encode(zero)), "y",
+                          veil::base64url_encode(one))) == ErrorCode::invalid_jwk);
   // Coordinates >= p are not field elements.
   const std::vector<std::uint8_t> all_ones(32, 0xFF);
   CHECK(public_error(with(ec_public_jwk(), "x", veil::base64url_encode(all_ones))) == ErrorCode::invalid_jwk);
@@ -201,15 +205,18 @@ TEST_CASE("PrivateJwk parses a key pair whose d matches", "[jwk]") {
 TEST_CASE("PrivateJwk rejects a missing, malformed or mismatched d", "[jwk]") {
   CHECK(private_error(ec_public_jwk()) == ErrorCode::invalid_jwk);
   CHECK(private_error(with(ec_private_jwk(), "d", 5)) == ErrorCode::invalid_jwk);
-  CHECK(private_error(with(ec_private_jwk(), "d", "yy49oPcINGK2ps0LmtxpB6UTEOiITghHBif6wDqmJ3")) == ErrorCode::invalid_jwk);
+  CHECK(private_error(with(ec_private_jwk(), "d", "yy49oPcINGK2ps0LmtxpB6UTEOiITghHBif6wDqmJ3")) ==
+        ErrorCode::invalid_jwk);
   // Another valid scalar: well-formed but not this key's.
-  CHECK(private_error(with(ec_private_jwk(), "d", "zy49oPcINGK2ps0LmtxpB6UTEOiITghHBif6wDqmJ3c")) == ErrorCode::invalid_jwk);
+  CHECK(private_error(with(ec_private_jwk(), "d", "zy49oPcINGK2ps0LmtxpB6UTEOiITghHBif6wDqmJ3c")) ==
+        ErrorCode::invalid_jwk);
   CHECK(private_error(with(ec_private_jwk(), "d", veil::base64url_encode(std::vector<std::uint8_t>(32, 0)))) ==
         ErrorCode::invalid_jwk);
   CHECK(private_error(with(ec_private_jwk(), "d", veil::base64url_encode(std::vector<std::uint8_t>(32, 0xFF)))) ==
         ErrorCode::invalid_jwk);
   CHECK(private_error(without(ed25519_private_jwk(), "d")) == ErrorCode::invalid_jwk);
-  CHECK(private_error(with(ed25519_private_jwk(), "d", "mWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A")) == ErrorCode::invalid_jwk);
+  CHECK(private_error(with(ed25519_private_jwk(), "d", "mWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A")) ==
+        ErrorCode::invalid_jwk);
   CHECK(private_error(with(ed25519_private_jwk(), "crv", "Ed448")) == ErrorCode::unsupported_key);
 }
 

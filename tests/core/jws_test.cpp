@@ -1,7 +1,6 @@
 #include "veil/jws.h"
 
 #include <catch2/catch.hpp>
-
 #include <string_view>
 
 #include "veil/base64url.h"
@@ -148,8 +147,8 @@ TEST_CASE("verify rejects a changed payload, header or signature", "[jws]") {
   const TestKey& key = es256_key();
   const std::string good = signed_token(kHeader, kPayload, *key.signer);
   const auto last = good.rfind('.');
-  const std::string other_payload = b64(kHeader) + "." + b64(R"({"iss":"https://issuer.example","sub":"mallory"})") +
-                                    good.substr(last);
+  const std::string other_payload =
+      b64(kHeader) + "." + b64(R"({"iss":"https://issuer.example","sub":"mallory"})") + good.substr(last);
   CHECK(verify_error(other_payload, *key.verifier) == ErrorCode::invalid_signature);
   const std::string other_header = b64(R"({"alg":"ES256","typ":"x"})") + good.substr(good.find('.'));
   CHECK(verify_error(other_header, *key.verifier) == ErrorCode::invalid_signature);
@@ -197,7 +196,8 @@ TEST_CASE("ES256 JWS signatures that are not 64 bytes are refused [attack:J4]", 
   REQUIRE(raw);
   Bytes trailing_zero = *raw;
   trailing_zero.push_back(0);
-  CHECK(verify_error(token_with_signature(kHeader, kPayload, trailing_zero), *key.verifier) == ErrorCode::invalid_signature);
+  CHECK(verify_error(token_with_signature(kHeader, kPayload, trailing_zero), *key.verifier) ==
+        ErrorCode::invalid_signature);
   CHECK(verify_error(token_with_signature(kHeader, kPayload, Bytes(raw->begin(), raw->end() - 1)), *key.verifier) ==
         ErrorCode::invalid_signature);
   // The DER form of the same (valid) signature.
@@ -275,15 +275,16 @@ TEST_CASE("JWS must be exactly three non-empty parts [attack:J8]", "[jws][attack
   CHECK(parse_error(".") == ErrorCode::malformed_jws);
   CHECK(parse_error("..") == ErrorCode::malformed_jws);
   CHECK(parse_error("...") == ErrorCode::malformed_jws);
-  CHECK(parse_error(good.substr(0, last)) == ErrorCode::malformed_jws);             // two parts
+  CHECK(parse_error(good.substr(0, last)) == ErrorCode::malformed_jws);                // two parts
   CHECK(parse_error(good + "." + good.substr(last + 1)) == ErrorCode::malformed_jws);  // four parts
   CHECK(parse_error(good + ".") == ErrorCode::malformed_jws);
-  CHECK(parse_error(good.substr(first)) == ErrorCode::malformed_jws);              // empty header
+  CHECK(parse_error(good.substr(first)) == ErrorCode::malformed_jws);                             // empty header
   CHECK(parse_error(good.substr(0, first + 1) + good.substr(last)) == ErrorCode::malformed_jws);  // empty payload
-  CHECK(parse_error(good.substr(0, last + 1)) == ErrorCode::malformed_jws);         // empty signature
-  const std::string json_serialization =
-      Json{{"protected", good.substr(0, first)}, {"payload", good.substr(first + 1, last - first - 1)},
-           {"signature", good.substr(last + 1)}}.dump();
+  CHECK(parse_error(good.substr(0, last + 1)) == ErrorCode::malformed_jws);                       // empty signature
+  const std::string json_serialization = Json{
+      {"protected", good.substr(0, first)},
+      {"payload", good.substr(first + 1, last - first - 1)},
+      {"signature", good.substr(last + 1)}}.dump();
   CHECK(parse_error(json_serialization) == ErrorCode::malformed_jws);
 }
 
@@ -302,7 +303,8 @@ TEST_CASE("JWS header must be one JSON object without duplicates [attack:J9]", "
   CHECK(parse_error(token_with_signature("\xEF\xBB\xBF{\"alg\":\"ES256\"}", kPayload, signature)) ==
         ErrorCode::invalid_jws_header);
   CHECK(parse_error(token_with_signature(R"({"typ":"JWT"})", kPayload, signature)) == ErrorCode::invalid_jws_header);
-  CHECK(parse_error(token_with_signature(R"({"alg":["ES256"]})", kPayload, signature)) == ErrorCode::invalid_jws_header);
+  CHECK(parse_error(token_with_signature(R"({"alg":["ES256"]})", kPayload, signature)) ==
+        ErrorCode::invalid_jws_header);
   CHECK(parse_error(token_with_signature(R"({"alg":"ES256","kid":7})", kPayload, signature)) ==
         ErrorCode::invalid_jws_header);
   CHECK(parse_error(token_with_signature(R"({"alg":"ES256","typ":{}})", kPayload, signature)) ==
@@ -311,9 +313,9 @@ TEST_CASE("JWS header must be one JSON object without duplicates [attack:J9]", "
 
 TEST_CASE("JWS with any crit header is refused [attack:J10]", "[jws][attack:J10]") {
   const Bytes signature(64, 1);
-  for (const char* header : {R"({"alg":"ES256","crit":["exp"]})", R"({"alg":"ES256","crit":[]})",
-                             R"({"alg":"ES256","crit":"exp"})", R"({"alg":"ES256","crit":null})",
-                             R"({"alg":"ES256","crit":["b64"],"b64":false})"}) {
+  for (const char* header :
+       {R"({"alg":"ES256","crit":["exp"]})", R"({"alg":"ES256","crit":[]})", R"({"alg":"ES256","crit":"exp"})",
+        R"({"alg":"ES256","crit":null})", R"({"alg":"ES256","crit":["b64"],"b64":false})"}) {
     INFO(header);
     CHECK(parse_error(token_with_signature(header, kPayload, signature)) == ErrorCode::unsupported_crit);
   }
@@ -353,7 +355,8 @@ TEST_CASE("JWS header jwk chosen by an attacker is never used for verification [
 
 TEST_CASE("JWT payload must be a JSON object [attack:J15]", "[jws][attack:J15]") {
   const TestKey& key = es256_key();
-  for (const char* payload : {"[]", R"("x")", "null", "0", "true", "foo", "", "{\"a\":\"\xff\"}", "{\"a\":1,\"a\":2}"}) {
+  for (const char* payload :
+       {"[]", R"("x")", "null", "0", "true", "foo", "", "{\"a\":\"\xff\"}", "{\"a\":1,\"a\":2}"}) {
     INFO(payload);
     const auto code = parse_error(signed_token(kHeader, payload, *key.signer));
     if (std::string_view(payload) == "") {

@@ -1,7 +1,6 @@
 #include "veil/secret_bytes.h"
 
 #include <catch2/catch.hpp>
-
 #include <type_traits>
 
 using veil::SecretBytes;

@@ -1,8 +1,7 @@
 #include "veil/signature_verifier.h"
 
-#include <catch2/catch.hpp>
-
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <string_view>
 #include <thread>
 
@@ -36,7 +35,8 @@ Bytes hex(std::string_view text) {
 
 // RFC 7515 §A.3: an ES256 JWS and its public key.
 constexpr std::string_view kRfc7515SigningInput =
-    "eyJhbGciOiJFUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ";
+    "eyJhbGciOiJFUzI1NiJ9."
+    "eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ";
 constexpr std::string_view kRfc7515Signature =
     "DtEhU3ljbEg8L38VWAfUAqOyKAM6-Xx-F4GawxaepmXFCgfTjDxw5djxLa8ISlSApmWQxfKTUJqPP3-Kg6NU1Q";
 
@@ -84,7 +84,8 @@ TEST_CASE("ES256 verifier rejects a changed message or signature", "[signature_v
   CHECK(verify_error(*verifier, kRfc7515SigningInput, signature) == ErrorCode::invalid_signature);
 }
 
-TEST_CASE("ES256 verifier rejects signatures that are not exactly 64 bytes [attack:J4]", "[signature_verifier][attack:J4]") {
+TEST_CASE("ES256 verifier rejects signatures that are not exactly 64 bytes [attack:J4]",
+          "[signature_verifier][attack:J4]") {
   auto verifier = rfc7515_verifier();
   const Bytes good = b64(kRfc7515Signature);
   Bytes longer = good;
@@ -172,16 +173,16 @@ TEST_CASE("ecdsa_der_to_jws accepts only strict DER", "[signature_verifier]") {
   expected[31] = 1;
   expected[63] = 2;
   CHECK(*small == expected);
-  check_rejected(hex("308106020101020102"));      // long-form length
-  check_rejected(hex("300702020001020102"));      // INTEGER with a superfluous leading zero
-  check_rejected(hex("3006020181020102"));        // negative INTEGER
-  check_rejected(hex("300602010102010200"));      // trailing byte after the sequence
-  check_rejected(hex("3007020101020102"));        // sequence length too long
-  check_rejected(hex("3005020101020102"));        // sequence length too short
-  check_rejected(hex("3003020101"));              // one integer
-  check_rejected(hex("3006020001020102"));        // empty INTEGER
-  check_rejected(hex("3106020101020102"));        // SET instead of SEQUENCE
-  check_rejected(hex("3006030101020102"));        // BIT STRING instead of INTEGER
+  check_rejected(hex("308106020101020102"));  // long-form length
+  check_rejected(hex("300702020001020102"));  // INTEGER with a superfluous leading zero
+  check_rejected(hex("3006020181020102"));    // negative INTEGER
+  check_rejected(hex("300602010102010200"));  // trailing byte after the sequence
+  check_rejected(hex("3007020101020102"));    // sequence length too long
+  check_rejected(hex("3005020101020102"));    // sequence length too short
+  check_rejected(hex("3003020101"));          // one integer
+  check_rejected(hex("3006020001020102"));    // empty INTEGER
+  check_rejected(hex("3106020101020102"));    // SET instead of SEQUENCE
+  check_rejected(hex("3006030101020102"));    // BIT STRING instead of INTEGER
   check_rejected({});
   // 33 value bytes without the sign byte do not fit P-256.
   Bytes oversized = {0x30, 0x26, 0x02, 0x21};

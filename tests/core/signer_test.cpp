@@ -1,7 +1,6 @@
 #include "veil/signer.h"
 
 #include <catch2/catch.hpp>
-
 #include <string_view>
 
 #include "veil/base64url.h"

@@ -4,7 +4,6 @@
 // cases Veil rejects by design (algorithms and key types outside the allow-list, payloads that are not JWT
 // claim sets) are still run, checked to be rejected for that reason, and counted separately.
 #include <catch2/catch.hpp>
-
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -156,7 +155,9 @@ bool payload_is_json_object(std::string_view compact) {
   return text && veil::parse_json_object(*text, ErrorCode::invalid_jwt_payload).has_value();
 }
 
-std::string jws_text(const Json& test) { return test["jws"].is_string() ? test["jws"].get<std::string>() : test["jws"].dump(); }
+std::string jws_text(const Json& test) {
+  return test["jws"].is_string() ? test["jws"].get<std::string>() : test["jws"].dump();
+}
 
 }  // namespace
 
@@ -205,8 +206,10 @@ TEST_CASE("Wycheproof Ed25519 vectors give their expected results [attack:J6]", 
   tally.check(vectors);
 }
 
-TEST_CASE("Wycheproof JWS vectors give their expected results [attack:J1] [attack:J2] [attack:J4] [attack:J5] [attack:J7] [attack:J8] [attack:J12]",
-          "[wycheproof][jws][attack:J1][attack:J2][attack:J4][attack:J5][attack:J7][attack:J8][attack:J12]") {
+TEST_CASE(
+    "Wycheproof JWS vectors give their expected results [attack:J1] [attack:J2] [attack:J4] [attack:J5] [attack:J7] "
+    "[attack:J8] [attack:J12]",
+    "[wycheproof][jws][attack:J1][attack:J2][attack:J4][attack:J5][attack:J7][attack:J8][attack:J12]") {
   const Json vectors = load_vectors("json_web_signature_test.json");
   Tally tally;
   int unsupported_key_cases = 0;
@@ -258,8 +261,8 @@ TEST_CASE("Wycheproof JWS vectors give their expected results [attack:J1] [attac
       tally.record(test, full_accepted);
     }
   }
-  INFO("valid vectors with unsupported keys: " << unsupported_key_cases << ", valid vectors with non-JWT payloads: "
-                                               << non_jwt_payload_cases);
+  INFO("valid vectors with unsupported keys: " << unsupported_key_cases
+                                               << ", valid vectors with non-JWT payloads: " << non_jwt_payload_cases);
   tally.check(vectors);
   // The ES256 groups' two valid vectors (tcId 18, 378) must really have been signature-checked.
   CHECK(non_jwt_payload_cases == 2);
