@@ -1,5 +1,7 @@
 #include "veil/platform/key_files.h"
 
+#include <sys/stat.h>
+
 #include "veil/platform/files.h"
 
 namespace veil::platform {
@@ -15,6 +17,10 @@ Result<Json> read_jwk_json(const std::string& path) {
 }  // namespace
 
 Result<PrivateJwk> read_private_jwk(const std::string& path) {
+  struct stat info {};
+  if (path != "-" && ::stat(path.c_str(), &info) == 0 && (info.st_mode & 077) != 0) {
+    return fail(ErrorCode::io_error, path + " is accessible by group or others; refusing a private key (chmod 600 it)");
+  }
   VEIL_TRY(auto json, read_jwk_json(path));
   auto key = PrivateJwk::parse(json);
   if (!key) return fail(key.error().code, path + ": " + key.error().message);

@@ -2,7 +2,7 @@
 // Each CASE runs the built programs in a fresh temporary directory and fails with a message on the first
 // broken expectation.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, statSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync, statSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
@@ -115,7 +115,7 @@ const cases = {
     expectUsage(wallet('keygen', '--alg', 'ES256', '--kid', 'x'), /unknown flag --kid/);
   },
 
-  'pubkey prints the public JWK without d'() {
+  'pubkey prints the public JWK without d and refuses an exposed key file'() {
     ok(issuer('keygen', '--alg', 'ES256', '--kid', 'issuer-1', '--out', file('k.jwk')), 'keygen');
     const pub = JSON.parse(ok(issuer('pubkey', '--key', file('k.jwk')), 'pubkey'));
     const priv = JSON.parse(readFileSync(file('k.jwk'), 'utf8'));
@@ -123,6 +123,10 @@ const cases = {
     assert.equal(pub.x, priv.x);
     assert.equal(pub.y, priv.y);
     assert.equal(pub.kid, 'issuer-1');
+    chmodSync(file('k.jwk'), 0o644);
+    const exposed = issuer('pubkey', '--key', file('k.jwk'));
+    assert.equal(exposed.code, 1, 'a private key readable by others is refused');
+    assert.match(exposed.err, /chmod 600/);
     const missing = issuer('pubkey', '--key', file('nope.jwk'));
     assert.equal(missing.code, 1);
     assert.match(missing.err, /io_error/);

@@ -57,7 +57,7 @@ async function libraryToVeil(c, alg) {
   writeFileSync(file('issuer.pub.jwk'), JSON.stringify(issuerKeys.publicKey));
   let presentation;
   if (c.veilPresentsOnly) {
-    writeFileSync(file('holder.jwk'), JSON.stringify(holderKeys.privateKey));
+    writeFileSync(file('holder.jwk'), JSON.stringify(holderKeys.privateKey), { mode: 0o600 });
     presentation = veilPresent(credential, file('holder.jwk'), c.present.paths);
   } else {
     presentation = await lib.present(credential, structuredClone(c.present.frame),

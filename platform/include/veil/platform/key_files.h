@@ -10,7 +10,8 @@
 
 namespace veil::platform {
 
-/// read_private_jwk loads a private JWK file. Fails with io_error, invalid_json, invalid_jwk or unsupported_key.
+/// read_private_jwk loads a private JWK file. Like ssh with its keys, it refuses (io_error) a file that group or
+/// others may read or write; "-" reads stdin. Fails with io_error, invalid_json, invalid_jwk or unsupported_key.
 Result<PrivateJwk> read_private_jwk(const std::string& path);
 
 /// read_public_jwk loads a public JWK file; a private JWK is accepted and its "d" ignored. Fails like
