@@ -33,8 +33,21 @@ export const cases = [
       address: { _sd: ['street_address', 'locality', 'postal_code', 'country'] },
       nationalities: { _sd: [0, 1] },
     },
-    // 0.20.0's present() fails on recursive disclosures (INTEROP.md), so Veil presents in both directions.
+    // INTEROP.md reports 0.20.0's present() failing on recursive disclosures, so Veil presents here in both
+    // directions; 'recursive, library presents' below checks the library's own presentation of the same case.
     veilPresentsOnly: true,
+    present: { frame: { address: { country: true }, nationalities: { 0: true } }, paths: ['address.country', 'nationalities.0'] },
+    expect: { address: { country: 'DE' }, nationalities: ['DE'] },
+  },
+  {
+    name: 'recursive, library presents',
+    directionAOnly: true,
+    claims: { given_name: 'Erika', address, nationalities: ['DE', 'FR'] },
+    frame: {
+      _sd: ['given_name', 'address', 'nationalities'],
+      address: { _sd: ['street_address', 'locality', 'postal_code', 'country'] },
+      nationalities: { _sd: [0, 1] },
+    },
     present: { frame: { address: { country: true }, nationalities: { 0: true } }, paths: ['address.country', 'nationalities.0'] },
     expect: { address: { country: 'DE' }, nationalities: ['DE'] },
   },

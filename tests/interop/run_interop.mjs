@@ -107,6 +107,7 @@ let failed = 0;
 const directions = direction === 'all' ? ['a', 'b'] : [direction];
 for (const d of directions) {
   for (const c of cases) {
+    if (c.directionAOnly && d !== 'a') continue;
     for (const alg of algs) {
       const label = `${d === 'a' ? 'sd-jwt-js → veil' : 'veil → sd-jwt-js'} ${c.name} ${alg}`;
       try {
