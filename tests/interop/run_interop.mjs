@@ -1,8 +1,9 @@
 // Interoperability with @sd-jwt/sd-jwt-vc 0.20.0, both directions, through Veil's command-line programs.
-//   node run_interop.mjs ISSUER WALLET VERIFIER [a|b|all]
+//   node run_interop.mjs ISSUER WALLET VERIFIER [a|b|strict|all]
 // Direction a: the library issues (and presents, except recursive cases) → `veil-verifier verify` accepts with
 // the same claims. Direction b: `veil-issuer issue` + `veil-wallet present` → the library's verifier accepts with
-// the same claims (it skips aud, iat and typ checks, so this script checks them itself).
+// the same claims (it skips aud, iat and typ checks, so this script checks them itself). Direction strict:
+// inputs RFC 9901 §7.1 forbids and the library accepts are rejected by Veil with the specific error code.
 // Prints one line per case and "N passed, N failed"; exits 1 when any case fails.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
@@ -11,10 +12,11 @@ import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { cases, algs, veilFrame, userClaims } from './cases.mjs';
 import { makeInstance, generateKeyPair, decodePart } from './sd_jwt_js.mjs';
+import { strictnessCases } from './strictness_cases.mjs';
 
 const [issuerBin, walletBin, verifierBin, direction = 'all'] = process.argv.slice(2);
-if (!verifierBin || !['a', 'b', 'all'].includes(direction)) {
-  console.error('usage: node run_interop.mjs ISSUER WALLET VERIFIER [a|b|all]');
+if (!verifierBin || !['a', 'b', 'strict', 'all'].includes(direction)) {
+  console.error('usage: node run_interop.mjs ISSUER WALLET VERIFIER [a|b|strict|all]');
   process.exit(2);
 }
 const dir = mkdtempSync(join(tmpdir(), 'veil-interop-'));
@@ -104,8 +106,37 @@ async function veilToLibrary(c, alg) {
 
 let passed = 0;
 let failed = 0;
-const directions = direction === 'all' ? ['a', 'b'] : [direction];
+const directions = direction === 'all' ? ['a', 'b', 'strict'] : [direction];
+
+// Direction strict: Veil must reject, whatever the library says (its verdict is printed for the record).
+async function strictness() {
+  const { publicKey, cases: bad } = await strictnessCases({ iss: ISS, vct: VCT });
+  writeFileSync(file('strict-issuer.pub.jwk'), JSON.stringify(publicKey));
+  const lib = await makeInstance({ issuerPublic: publicKey });
+  for (const c of bad) {
+    const label = `veil rejects ${c.name}`;
+    writeFileSync(file('bad.txt'), c.sdJwt);
+    const r = spawnSync(verifierBin, ['verify', '--presentation', file('bad.txt'), '--issuer-jwk',
+      file('strict-issuer.pub.jwk'), '--no-kb'], { encoding: 'utf8' });
+    let theirs = 'accepts';
+    try { await lib.verify(c.sdJwt); } catch { theirs = 'rejects'; }
+    try {
+      assert.equal(r.status, 1, `exit ${r.status}: ${r.stderr}`);
+      assert.equal(JSON.parse(r.stdout).error.code, c.code);
+      console.log(`ok   ${label} (${c.code}; sd-jwt-js ${theirs} it)`);
+      passed++;
+    } catch (e) {
+      console.log(`FAIL ${label}: expected ${c.code}, got ${r.stdout.trim() || e.message}`);
+      failed++;
+    }
+  }
+}
+
 for (const d of directions) {
+  if (d === 'strict') {
+    await strictness();
+    continue;
+  }
   for (const c of cases) {
     if (c.directionAOnly && d !== 'a') continue;
     for (const alg of algs) {
