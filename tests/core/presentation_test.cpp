@@ -1,0 +1,297 @@
+#include "veil/presentation.h"
+
+#include <filesystem>
+#include <set>
+
+#include <catch2/catch.hpp>
+
+#include "core/test_keys.h"
+#include "veil/jws.h"
+#include "veil/key_binding_jwt.h"
+#include "veil/sd_jwt_factory.h"
+#include "veil/sd_jwt_issuer.h"
+#include "veil/signature_verifier.h"
+
+using veil::ClaimPath;
+using veil::Disclosure;
+using veil::DisclosureFrame;
+using veil::ErrorCode;
+using veil::HashAlg;
+using veil::Json;
+using veil::SdJwt;
+
+namespace {
+
+std::vector<ClaimPath> paths(std::initializer_list<const char*> dotted) {
+  std::vector<ClaimPath> out;
+  for (const char* path : dotted) out.push_back(*ClaimPath::parse_dotted(path));
+  return out;
+}
+
+// The (name or null, value) of each disclosure, so tests read as the claims they reveal.
+std::multiset<std::string> revealed(const SdJwt& sd_jwt) {
+  std::multiset<std::string> out;
+  for (const Disclosure& disclosure : sd_jwt.disclosures())
+    out.insert(Json::array({disclosure.claim_name() ? Json(*disclosure.claim_name()) : Json(nullptr),
+                            disclosure.value()})
+                   .dump());
+  return out;
+}
+
+std::set<std::string> encoded(const SdJwt& sd_jwt) {
+  std::set<std::string> out;
+  for (const Disclosure& disclosure : sd_jwt.disclosures()) out.insert(disclosure.encoded());
+  return out;
+}
+
+std::set<std::string> names(const SdJwt& sd_jwt) {
+  std::set<std::string> out;
+  for (const Disclosure& disclosure : sd_jwt.disclosures())
+    out.insert(disclosure.claim_name() ? *disclosure.claim_name() : "[" + disclosure.value().dump() + "]");
+  return out;
+}
+
+SdJwt issue(const Json& claims, const Json& frame, veil::SdJwtFactoryOptions options = {}) {
+  veil_test::FixedSaltSource salts;
+  auto parsed_frame = DisclosureFrame::parse(frame);
+  REQUIRE(parsed_frame);
+  auto built = veil::build_sd_jwt(claims, *parsed_frame, salts, options);
+  REQUIRE(built);
+  auto signer = veil::make_signer(veil_test::issuer_key());
+  REQUIRE(signer);
+  auto signed_sd_jwt = veil::sign_sd_jwt(*built, Json{{"typ", "example+sd-jwt"}}, **signer);
+  REQUIRE(signed_sd_jwt);
+  return *signed_sd_jwt;
+}
+
+SdJwt present(const SdJwt& issued, std::initializer_list<const char*> dotted) {
+  std::vector<ClaimPath> selected = paths(dotted);
+  auto presentation = veil::select_disclosures(issued, selected);
+  REQUIRE(presentation);
+  // Every presentation survives serialization unchanged.
+  auto reparsed = SdJwt::parse_compact(presentation->serialize_compact());
+  REQUIRE(reparsed);
+  CHECK(reparsed->serialize_compact() == presentation->serialize_compact());
+  return *reparsed;
+}
+
+ErrorCode select_error(const SdJwt& issued, std::initializer_list<const char*> dotted) {
+  std::vector<ClaimPath> selected = paths(dotted);
+  auto presentation = veil::select_disclosures(issued, selected);
+  REQUIRE_FALSE(presentation);
+  return presentation.error().code;
+}
+
+const Json kClaims = Json::parse(R"({
+  "given_name": "Erika", "family_name": "Mustermann", "birthdate": "1963-08-12",
+  "address": {"street_address": "Heidestr. 17", "locality": "Koeln", "country": "DE"},
+  "nationalities": ["DE", "FR", "US"],
+  "degrees": [{"type": "BSc", "year": 2001}, {"type": "MSc", "year": 2003}]
+})");
+
+// holder_disclosed_claims of the vectors as claim paths: true discloses, false / null / absent withholds,
+// objects and arrays descend (arrays by position).
+void disclosed_paths(const Json& node, const ClaimPath* prefix, std::vector<ClaimPath>& out) {
+  auto step = [&](veil::ClaimPathElement element, const Json& value) {
+    ClaimPath path = prefix ? prefix->child(element) : ClaimPath({element});
+    if (value.is_boolean() && value.get<bool>()) out.push_back(path);
+    if (value.is_structured()) disclosed_paths(value, &path, out);
+  };
+  if (node.is_object()) {
+    for (const auto& [key, value] : node.items()) step(key, value);
+  } else if (node.is_array()) {
+    for (std::size_t i = 0; i < node.size(); ++i) step(i, node[i]);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("presentation of RFC 9901 section 5 selects exactly the example's disclosures", "[presentation][vectors]") {
+  Json text = veil_test::read_vector_json("sd-jwt/rfc9901-examples/simple/rfc9901-text.json");
+  auto issued = SdJwt::parse_compact(text["issuance"][0]["serialized"].get<std::string>());
+  REQUIRE(issued);
+  auto expected = SdJwt::parse_compact(text["presentation"][0]["serialized"].get<std::string>());
+  REQUIRE(expected);
+  SdJwt presentation = present(*issued, {"given_name", "family_name", "address", "nationalities.0"});
+  // Same set; the RFC lists them in another order, which a holder may choose freely.
+  CHECK(encoded(presentation) == encoded(*expected));
+}
+
+TEST_CASE("presentation matches the sd-jwt-python vectors' holder selections", "[presentation][vectors]") {
+  namespace fs = std::filesystem;
+  const fs::path root = fs::path(veil_test::vectors_dir()) / "sd-jwt" / "sd-jwt-python-testcases";
+  std::size_t checked = 0;
+  for (const fs::directory_entry& entry : fs::directory_iterator(root)) {
+    const std::string relative = "sd-jwt/sd-jwt-python-testcases/" + entry.path().filename().string();
+    if (!fs::exists(entry.path() / "generated" / "sd_jwt_presentation.txt")) continue;
+    Json spec = veil_test::read_vector_json(relative + "/case.json");
+    if (spec.value("add_decoy_claims", false) || entry.path().filename() == "object_data_types") continue;
+    // header_mod signs with "kid": 42, a number, which our JWS parser refuses (RFC 7515 §4.1.4: a string).
+    if (entry.path().filename() == "header_mod") {
+      auto refused = veil::select_disclosures(
+          *SdJwt::parse_compact(veil_test::read_vector_file(relative + "/generated/sd_jwt_issuance.txt")), {});
+      REQUIRE_FALSE(refused);
+      CHECK(refused.error().code == ErrorCode::invalid_jws_header);
+      continue;
+    }
+    INFO(relative);
+    auto issued = SdJwt::parse_compact(veil_test::read_vector_file(relative + "/generated/sd_jwt_issuance.txt"));
+    REQUIRE(issued);
+    auto expected = SdJwt::parse_compact(veil_test::read_vector_file(relative + "/generated/sd_jwt_presentation.txt"));
+    REQUIRE(expected);
+    std::vector<ClaimPath> selected;
+    disclosed_paths(spec["holder_disclosed_claims"], nullptr, selected);
+    auto presentation = veil::select_disclosures(*issued, selected);
+    REQUIRE(presentation);
+    CHECK(encoded(*presentation) == encoded(*expected));
+    ++checked;
+  }
+  CHECK(checked >= 10);
+}
+
+TEST_CASE("presentation of flat claims discloses only the named claims", "[presentation]") {
+  SdJwt issued = issue(kClaims, Json::parse(R"({"_sd": ["given_name", "family_name", "birthdate"]})"));
+  SdJwt presentation = present(issued, {"given_name", "address.country"});
+  CHECK(names(presentation) == std::set<std::string>{"given_name"});
+  CHECK(present(issued, {"address"}).disclosures().empty());
+  CHECK(present(issued, {}).disclosures().empty());
+  CHECK(issued.issuer_jwt() == presentation.issuer_jwt());
+}
+
+TEST_CASE("presentation of a nested claim discloses it and every disclosable parent", "[presentation]") {
+  SdJwt issued = issue(kClaims, Json::parse(R"({"_sd": ["address", "given_name"],
+                                                "address": {"_sd": ["country", "locality", "street_address"]}})"));
+  SdJwt country = present(issued, {"address.country"});
+  CHECK(names(country) == std::set<std::string>{"address", "country"});
+  // Naming the object discloses everything beneath it.
+  SdJwt address = present(issued, {"address"});
+  CHECK(names(address) == std::set<std::string>{"address", "country", "locality", "street_address"});
+  // Overlapping paths do not duplicate a disclosure.
+  CHECK(present(issued, {"address.country", "address", "address.locality"}).disclosures().size() == 4);
+}
+
+TEST_CASE("presentation selects array elements by index and by *", "[presentation]") {
+  SdJwt issued = issue(kClaims, Json::parse(R"({"nationalities": {"_sd": [0, 2]},
+                                                "degrees": {"_sd": [0, 1], "1": {"_sd": ["year"]}}})"));
+  CHECK(names(present(issued, {"nationalities.0"})) == std::set<std::string>{"[\"DE\"]"});
+  // Element 1 is plain: nothing to disclose, but the path exists.
+  CHECK(present(issued, {"nationalities.1"}).disclosures().empty());
+  CHECK(names(present(issued, {"nationalities.*"})) == std::set<std::string>{"[\"DE\"]", "[\"US\"]"});
+  CHECK(names(present(issued, {"nationalities"})) == std::set<std::string>{"[\"DE\"]", "[\"US\"]"});
+
+  // degrees.1.year: the element's disclosure plus the year inside it.
+  SdJwt year = present(issued, {"degrees.1.year"});
+  REQUIRE(year.disclosures().size() == 2);
+  CHECK(names(year).count("year") == 1);
+  SdJwt types = present(issued, {"degrees.*.type"});
+  CHECK(types.disclosures().size() == 2);  // both elements; type is plain inside them
+  CHECK(names(types).count("year") == 0);
+}
+
+TEST_CASE("presentation of recursive disclosures includes nested disclosures beneath a named claim",
+          "[presentation]") {
+  Json claims = Json::parse(R"({"array_with_recursive_sd": ["boring", {"foo": "bar", "baz": {"qux": "quux"}},
+                                                            ["foo", "bar"]]})");
+  Json frame = Json::parse(R"({"_sd": ["array_with_recursive_sd"],
+                               "array_with_recursive_sd": {"_sd": [1, 2], "1": {"_sd": ["baz"], "baz": {"_sd": ["qux"]}},
+                                                           "2": {"_sd": [0, 1]}}})");
+  SdJwt issued = issue(claims, frame);
+  REQUIRE(issued.disclosures().size() == 7);
+  CHECK(present(issued, {"array_with_recursive_sd"}).disclosures().size() == 7);
+  SdJwt qux = present(issued, {"array_with_recursive_sd.1.baz.qux"});
+  CHECK(qux.disclosures().size() == 4);  // the top member, element 1, baz, qux
+  CHECK(names(qux).count("qux") == 1);
+  SdJwt second = present(issued, {"array_with_recursive_sd.2.1"});
+  CHECK(revealed(second).count(R"([null,"bar"])") == 1);
+  CHECK(second.disclosures().size() == 3);
+  // Index 0 is the plain "boring": reachable with only the top disclosure.
+  CHECK(present(issued, {"array_with_recursive_sd.0"}).disclosures().size() == 1);
+}
+
+TEST_CASE("presentation ignores decoy digests", "[presentation]") {
+  veil::SdJwtFactoryOptions options;
+  options.decoys_per_level = 4;
+  SdJwt issued = issue(kClaims, Json::parse(R"({"_sd": ["address"], "address": {"_sd": ["country"]}})"), options);
+  CHECK(names(present(issued, {"address.country"})) == std::set<std::string>{"address", "country"});
+}
+
+TEST_CASE("presentation rejects a path the credential does not have", "[presentation]") {
+  SdJwt issued = issue(kClaims, Json::parse(R"({"_sd": ["address", "nationalities"], "nationalities": {"_sd": [0]}})"));
+  CHECK(select_error(issued, {"email"}) == ErrorCode::unknown_claim_path);
+  CHECK(select_error(issued, {"address.postal_code"}) == ErrorCode::unknown_claim_path);
+  CHECK(select_error(issued, {"nationalities.3"}) == ErrorCode::unknown_claim_path);
+  CHECK(select_error(issued, {"nationalities.code"}) == ErrorCode::unknown_claim_path);
+  CHECK(select_error(issued, {"address.0"}) == ErrorCode::unknown_claim_path);
+  CHECK(select_error(issued, {"address.*"}) == ErrorCode::unknown_claim_path);
+  CHECK(select_error(issued, {"given_name.first"}) == ErrorCode::unknown_claim_path);
+  CHECK(select_error(issued, {"_sd"}) == ErrorCode::unknown_claim_path);
+  CHECK(select_error(issued, {"_sd_alg"}) == ErrorCode::unknown_claim_path);
+  CHECK(select_error(issued, {"given_name", "email"}) == ErrorCode::unknown_claim_path);
+}
+
+TEST_CASE("presentation refuses an issued SD-JWT that already carries a KB-JWT [attack:S14]",
+          "[presentation][attack:S14]") {
+  SdJwt issued = issue(kClaims, Json::parse(R"({"_sd": ["given_name"]})"));
+  SdJwt with_kb = issued.with_key_binding("eyJhbGciOiJFUzI1NiJ9.e30.c2ln");
+  CHECK(select_error(with_kb, {"given_name"}) == ErrorCode::unexpected_key_binding);
+  auto holder = veil::make_signer(veil_test::holder_key());
+  REQUIRE(holder);
+  auto bound = veil::add_key_binding(with_kb, {"https://verifier.example.org", "n", 1}, **holder);
+  REQUIRE_FALSE(bound);
+  CHECK(bound.error().code == ErrorCode::unexpected_key_binding);
+}
+
+TEST_CASE("presentation reports a broken issuer JWT", "[presentation]") {
+  SdJwt broken({"not-a-jwt"}, {});
+  std::vector<ClaimPath> selected = paths({"given_name"});
+  auto presentation = veil::select_disclosures(broken, selected);
+  REQUIRE_FALSE(presentation);
+  CHECK(presentation.error().code == ErrorCode::malformed_jws);
+}
+
+TEST_CASE("key binding signs a kb+jwt over the presentation with the credential's _sd_alg", "[presentation]") {
+  for (HashAlg alg : {HashAlg::sha_256, HashAlg::sha_384}) {
+    veil::SdJwtFactoryOptions options;
+    options.hash_alg = alg;
+    SdJwt issued = issue(kClaims, Json::parse(R"({"_sd": ["given_name", "family_name"]})"), options);
+    SdJwt presentation = present(issued, {"given_name"});
+    auto holder = veil::make_signer(veil_test::holder_key());
+    REQUIRE(holder);
+    auto bound = veil::add_key_binding(presentation, {"https://verifier.example.org", "1234567890", 1700000000},
+                                       **holder);
+    REQUIRE(bound);
+    REQUIRE(bound->kb_jwt());
+    CHECK(bound->sd_hash_input() == presentation.serialize_compact());
+
+    auto kb = veil::UnverifiedJws::parse_compact(*bound->kb_jwt());
+    REQUIRE(kb);
+    CHECK(kb->typ() == std::optional<std::string>(veil::kKeyBindingJwtTyp));
+    CHECK(kb->alg() == veil::JwsAlg::ES256);
+    const Json& payload = kb->unverified_payload();
+    CHECK(payload["aud"] == "https://verifier.example.org");
+    CHECK(payload["nonce"] == "1234567890");
+    CHECK(payload["iat"] == 1700000000);
+    CHECK(payload["sd_hash"] == veil::hash_base64url(alg, presentation.sd_hash_input()));
+    auto verifier = veil::make_verifier(veil_test::holder_key().public_key());
+    REQUIRE(verifier);
+    CHECK(kb->verify(**verifier));
+
+    // The SD-JWT+KB serializes and parses back to the same parts.
+    auto reparsed = SdJwt::parse_compact(bound->serialize_compact());
+    REQUIRE(reparsed);
+    CHECK(reparsed->kb_jwt() == bound->kb_jwt());
+    CHECK(reparsed->sd_hash_input() == presentation.sd_hash_input());
+  }
+}
+
+TEST_CASE("selection and key binding work on a JSON-serialized credential", "[presentation]") {
+  SdJwt issued = issue(kClaims, Json::parse(R"({"_sd": ["given_name", "family_name"]})"));
+  auto from_json = SdJwt::parse_json(issued.serialize_json().dump());
+  REQUIRE(from_json);
+  std::vector<ClaimPath> selected = paths({"family_name"});
+  auto presentation = veil::select_disclosures(*from_json, selected);
+  REQUIRE(presentation);
+  CHECK(names(*presentation) == std::set<std::string>{"family_name"});
+  Json serialized = presentation->serialize_json();
+  CHECK(serialized["header"]["disclosures"].size() == 1);
+}
