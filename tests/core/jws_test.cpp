@@ -1,6 +1,7 @@
 #include "veil/jws.h"
 
 #include <catch2/catch.hpp>
+#include <random>
 #include <string_view>
 
 #include "veil/base64url.h"
@@ -378,4 +379,30 @@ TEST_CASE("JWS parsing honours the JSON limits", "[jws]") {
   CHECK(parse_error(token_with_signature(kHeader, kPayload, Bytes(2048, 1)), small) == ErrorCode::input_too_large);
   const std::string deep = "{\"a\":" + std::string(40, '[') + std::string(40, ']') + "}";
   CHECK(parse_error(signed_token(kHeader, deep, *key.signer)) == ErrorCode::nesting_too_deep);
+}
+
+TEST_CASE("no edit of a signed JWS verifies", "[jws]") {
+  // Deterministic random edits (flip, delete, insert, truncate) of a valid token: each must be rejected cleanly.
+  // Strict base64url gives every byte string one encoding, so only the original text may verify.
+  for (auto alg : {JwsAlg::ES256, JwsAlg::EdDSA}) {
+    const TestKey key = make_key(alg, "k");
+    auto token = veil::sign_jws_compact(Json{{"typ", "JWT"}}, Json{{"iss", "https://issuer.example"}}, *key.signer);
+    REQUIRE(token);
+    std::mt19937 random(1234);
+    const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.=+/ {";
+    int verified_edits = 0;
+    for (int i = 0; i < 1500; ++i) {
+      std::string edited = *token;
+      const std::size_t at = random() % edited.size();
+      switch (random() % 4) {
+        case 0: edited[at] = alphabet[random() % alphabet.size()]; break;
+        case 1: edited.erase(at, 1); break;
+        case 2: edited.insert(at, 1, alphabet[random() % alphabet.size()]); break;
+        default: edited.resize(at); break;
+      }
+      auto parsed = UnverifiedJws::parse_compact(edited);
+      if (parsed && parsed->verify(*key.verifier) && edited != *token) ++verified_edits;
+    }
+    CHECK(verified_edits == 0);
+  }
 }
