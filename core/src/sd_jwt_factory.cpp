@@ -158,6 +158,12 @@ Result<UnsignedSdJwt> build_sd_jwt(const Json& claims, const DisclosureFrame& fr
   if (!claims.is_object()) return fail(ErrorCode::invalid_claims, "claims are not a json object");
   if (claims.contains("_sd_alg")) return fail(ErrorCode::invalid_claims, "claims must not set \"_sd_alg\"");
   VEIL_CHECK(check_claim_names(claims, 0));
+  // Plain claims end up in the signed payload: refuse invalid UTF-8 here rather than when the signer serializes.
+  try {
+    (void)claims.dump(-1, ' ', false, Json::error_handler_t::strict);
+  } catch (const Json::exception&) {
+    return fail(ErrorCode::invalid_claims, "claims are not valid utf-8");
+  }
   Builder builder(salts, options);
   VEIL_TRY(Json payload, builder.apply(claims, frame.to_json(), 0));
   // §4.1.1: the hash algorithm is named even for the default, so a verifier never has to guess.

@@ -295,3 +295,61 @@ TEST_CASE("selection and key binding work on a JSON-serialized credential", "[pr
   Json serialized = presentation->serialize_json();
   CHECK(serialized["header"]["disclosures"].size() == 1);
 }
+
+namespace {
+
+// A Signer whose crypto library "fails", to check that the error surfaces.
+class FailingSigner final : public veil::Signer {
+ public:
+  veil::JwsAlg alg() const override { return veil::JwsAlg::ES256; }
+  std::optional<std::string> kid() const override { return std::nullopt; }
+  veil::Result<std::vector<std::uint8_t>> sign(std::span<const std::uint8_t>) const override {
+    return veil::fail(ErrorCode::internal_error, "signing failed");
+  }
+};
+
+// An issuer JWT over |payload| exactly as given (the factory would never write these).
+SdJwt signed_payload(const Json& payload) {
+  auto signer = veil::make_signer(veil_test::issuer_key());
+  REQUIRE(signer);
+  auto jwt = veil::sign_jws_compact(Json::object(), payload, **signer);
+  REQUIRE(jwt);
+  return SdJwt({*jwt}, {});
+}
+
+}  // namespace
+
+TEST_CASE("presentation reports malformed _sd, ... and _sd_alg in the credential", "[presentation]") {
+  std::vector<ClaimPath> selected = paths({"a"});
+  auto code = [&](const Json& payload) {
+    auto presentation = veil::select_disclosures(signed_payload(payload), selected);
+    REQUIRE_FALSE(presentation);
+    return presentation.error().code;
+  };
+  CHECK(code(Json::parse(R"({"a": 1, "_sd_alg": "md5"})")) == ErrorCode::unsupported_sd_alg);
+  CHECK(code(Json::parse(R"({"a": 1, "_sd_alg": 256})")) == ErrorCode::unsupported_sd_alg);
+  CHECK(code(Json::parse(R"({"_sd": "abc"})")) == ErrorCode::invalid_sd_digests);
+  CHECK(code(Json::parse(R"({"_sd": [1]})")) == ErrorCode::invalid_sd_digests);
+  std::vector<ClaimPath> element = paths({"a.0"});
+  auto array = veil::select_disclosures(signed_payload(Json::parse(R"({"a": [{"...": 5}]})")), element);
+  REQUIRE_FALSE(array);
+  CHECK(array.error().code == ErrorCode::invalid_sd_digests);
+}
+
+TEST_CASE("signing errors surface from issuance and key binding", "[presentation]") {
+  FailingSigner failing;
+  veil_test::FixedSaltSource salts;
+  auto built = veil::build_sd_jwt(kClaims, DisclosureFrame::none(), salts);
+  REQUIRE(built);
+  auto issued = veil::sign_sd_jwt(*built, Json::object(), failing);
+  REQUIRE_FALSE(issued);
+  CHECK(issued.error().code == ErrorCode::internal_error);
+  auto bad_header = veil::sign_sd_jwt(*built, Json::array(), failing);
+  REQUIRE_FALSE(bad_header);
+  CHECK(bad_header.error().code == ErrorCode::invalid_argument);
+
+  SdJwt credential = issue(kClaims, Json::parse(R"({"_sd": ["given_name"]})"));
+  auto bound = veil::add_key_binding(credential, {"aud", "nonce", 1}, failing);
+  REQUIRE_FALSE(bound);
+  CHECK(bound.error().code == ErrorCode::internal_error);
+}

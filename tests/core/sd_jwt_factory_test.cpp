@@ -286,3 +286,12 @@ TEST_CASE("factory output is structurally equivalent to the sd-jwt vectors", "[s
   }
   CHECK(checked >= 20);
 }
+
+TEST_CASE("factory rejects claims nested beyond its depth bound and invalid UTF-8", "[sd_jwt_factory]") {
+  Json deep = "leaf";
+  for (int i = 0; i < 80; ++i) deep = Json{{"n", deep}};
+  CHECK(build_error(deep, Json::object()) == ErrorCode::nesting_too_deep);
+  CHECK(build_error(Json{{"name", std::string("\xff")}}, Json::object()) == ErrorCode::invalid_claims);
+  CHECK(build_error(Json{{"name", std::string("\xff")}}, Json::parse(R"({"_sd": ["name"]})")) ==
+        ErrorCode::invalid_claims);
+}

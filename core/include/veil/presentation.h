@@ -15,8 +15,11 @@ namespace veil {
 /// select_disclosures returns |issued| with only the Disclosures needed to reveal the claims at |paths|: the
 /// claim itself, every disclosable parent needed to reach it, and, when a path names an object or array,
 /// everything beneath it. Nothing else is disclosed. Fails with unknown_claim_path when a path names a claim
-/// the credential does not have, unexpected_key_binding when |issued| already carries a KB-JWT (§7.2), and
-/// with the parsing errors of the issuer JWT and disclosures.
+/// the credential does not have, unexpected_key_binding when |issued| already carries a KB-JWT (§7.2),
+/// invalid_sd_digests / unsupported_sd_alg for a payload whose "_sd", "..." or "_sd_alg" are malformed, and
+/// with the parsing errors of the issuer JWT (read without verifying: the holder trusts its own credential).
+/// An array index counts the elements the holder can see (decoy digests are skipped), i.e. the positions of
+/// the issuer's original array. The returned Disclosures keep their order in |issued|.
 Result<SdJwt> select_disclosures(const SdJwt& issued, std::span<const ClaimPath> paths);
 
 /// KeyBindingRequest is what a verifier asked the holder to bind to.
@@ -27,7 +30,8 @@ struct KeyBindingRequest {
 };
 
 /// add_key_binding signs a KB-JWT over |presentation| (sd_hash with the credential's _sd_alg) and returns the
-/// SD-JWT+KB. Fails with unexpected_key_binding when |presentation| already has one.
+/// SD-JWT+KB. Fails with unexpected_key_binding when |presentation| already has one, with the parsing errors of
+/// the issuer JWT and unsupported_sd_alg, and internal_error when the holder's signer fails.
 Result<SdJwt> add_key_binding(const SdJwt& presentation, const KeyBindingRequest& request, const Signer& holder);
 
 }  // namespace veil

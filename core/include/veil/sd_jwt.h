@@ -24,10 +24,10 @@ struct SdJwtLimits {
 /// KB-JWT. Nothing in it is verified; SdJwtVerifier does that.
 class SdJwt {
  public:
-  /// parse_compact reads "<JWT>~<D1>~...~<Dn>~[<KB-JWT>]". Fails with malformed_sd_jwt (no "~", an empty
-  /// disclosure between two "~", or a final part that is not a JWT: a missing trailing "~" is caught here,
-  /// ATTACKS.md S13), invalid_disclosure / forbidden_claim_name for a bad disclosure, too_many_disclosures,
-  /// input_too_large.
+  /// parse_compact reads "<JWT>~<D1>~...~<Dn>~[<KB-JWT>]". Fails with malformed_sd_jwt (no "~", a first part
+  /// that is not three non-empty dot-separated parts, an empty disclosure between two "~", or a final part that
+  /// is not a JWT: a missing trailing "~" is caught here, ATTACKS.md S13), invalid_disclosure /
+  /// forbidden_claim_name for a bad disclosure, too_many_disclosures, input_too_large, nesting_too_deep.
   static Result<SdJwt> parse_compact(std::string_view compact, const SdJwtLimits& limits = {});
 
   /// parse_json reads the flattened or general JWS JSON serialization of §8 ("disclosures" and "kb_jwt" in the

@@ -35,7 +35,7 @@ struct SdJwtFactoryOptions {
 /// parts, §6.3). At an object level, a frame "_sd" entry that is a non-negative integer names the member spelled
 /// as that number ("18"). Every "_sd" array is sorted, so its order says nothing about the claim order (§4.2.4.1).
 /// Fails with invalid_claims when |claims| is not an object or the frame names a member or index that is not
-/// there (or the claims set "_sd_alg"), invalid_disclosure_frame for a frame whose shape does not match the
+/// there (or the claims set "_sd_alg", or hold invalid UTF-8), invalid_disclosure_frame for a frame whose shape does not match the
 /// claims, forbidden_claim_name when a claim anywhere is named "_sd" or "...", nesting_too_deep beyond 64 levels.
 /// Salts are drawn in post-order (inner disclosures first, members in claims order), then decoys per level;
 /// decoy digests hash a fresh value from |salts|.
