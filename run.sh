@@ -60,9 +60,10 @@ echo "Veil offline demo (files in $demo/)"
 "$issuer" pubkey --key "$demo/issuer.jwk" >"$demo/issuer.pub.jwk"
 echo "  1. issuer   made an ES256 signing key (issuer.jwk, mode 0600) and published its public JWK"
 "$wallet" keygen --alg ES256 --out "$demo/holder.jwk"
-echo "  2. holder   made an ES256 key of its own (holder.jwk, mode 0600)"
+"$issuer" pubkey --key "$demo/holder.jwk" >"$demo/holder.pub.jwk"
+echo "  2. holder   made an ES256 key of its own (holder.jwk, mode 0600) and gave the issuer its public part"
 "$issuer" issue --key "$demo/issuer.jwk" --iss "$iss" --vct "$vct" --claims "$demo/claims.json" \
-  --holder-jwk "$demo/holder.jwk" --exp 31536000 >"$demo/credential.txt"
+  --holder-jwk "$demo/holder.pub.jwk" --exp 31536000 >"$demo/credential.txt"
 disclosures=$(( $(tr -cd '~' <"$demo/credential.txt" | wc -c) - 1 ))
 echo "  3. issuer   signed a person credential for the holder: every claim individually disclosable ($disclosures disclosures)"
 "$wallet" present --credential "$demo/credential.txt" --holder-key "$demo/holder.jwk" \
