@@ -21,7 +21,7 @@ SecretBytes SecretBytes::random(std::size_t size) {
   ensure_sodium();
   SecretBytes secret;
   secret.bytes_.resize(size);
-  randombytes_buf(secret.bytes_.data(), size);
+  if (size > 0) randombytes_buf(secret.bytes_.data(), size);  // data() may be null when empty
   return secret;
 }
 
