@@ -133,7 +133,7 @@ int verify_command(std::span<const std::string> args) {
        {"trust", true, false, "FILE", "trust file {\"issuers\": [{\"iss\", \"jwks\"}]}"},
        {"aud", true, false, "AUD", "expected KB-JWT aud (your verifier identifier)"},
        {"nonce", true, false, "N", "expected KB-JWT nonce"},
-       {"no-kb", false, false, "", "do not require key binding (a KB-JWT that is present is still checked)"},
+       {"no-kb", false, false, "", "accept an SD-JWT without KB-JWT (one that carries a KB-JWT needs --aud, --nonce)"},
        {"now", true, false, "T", "verify as of time T (seconds since the epoch; default now)"},
        {"skew", true, false, "SECONDS", "allowed clock skew for exp, nbf and iat (default 60)"},
        {"kb-max-age", true, false, "SECONDS", "how old a KB-JWT iat may be (default 300)"},
