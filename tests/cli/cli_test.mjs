@@ -171,6 +171,10 @@ const cases = {
     pieces.splice(1, 1);
     writeFileSync(file('presentation.txt'), pieces.join('~'));
     expectRejected(verifier(...verifyArgs()), 'sd_hash_mismatch');
+    // --no-kb has no aud and nonce to check a KB-JWT against, so a presentation carrying one is refused.
+    writeFileSync(file('presentation.txt'), presentation);
+    expectRejected(verifier('verify', '--presentation', file('presentation.txt'), '--issuer-jwk',
+      file('issuer.pub.jwk'), '--no-kb'), 'invalid_argument');
     // A KB-JWT is required unless --no-kb.
     writeFileSync(file('presentation.txt'), presentation.slice(0, presentation.lastIndexOf('~') + 1));
     expectRejected(verifier(...verifyArgs()), 'missing_key_binding');
