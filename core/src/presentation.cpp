@@ -45,16 +45,19 @@ class Selector {
     const auto& elements = path.elements();
     if (position == elements.size()) return select_all(node, depth);
     const ClaimPathElement& element = elements[position];
-    if (const auto* name = std::get_if<std::string>(&element)) {
+    const auto* index = std::get_if<std::size_t>(&element);
+    if (const auto* name = std::get_if<std::string>(&element); name || (index && node.is_object())) {
+      // A numeric segment on an object names the member spelled that way ("age_equal_or_over.18").
+      const std::string wanted = name ? *name : std::to_string(*index);
       if (!node.is_object()) return unknown(path);
       VEIL_TRY(Members members, object_members(node));
       for (auto& [member_name, child] : members)
-        if (member_name == *name) return enter(child, path, position, depth);
+        if (member_name == wanted) return enter(child, path, position, depth);
       return unknown(path);
     }
     if (!node.is_array()) return unknown(path);
     VEIL_TRY(std::vector<Child> children, array_elements(node));
-    if (const auto* index = std::get_if<std::size_t>(&element)) {
+    if (index) {
       if (*index >= children.size()) return unknown(path);
       return enter(children[*index], path, position, depth);
     }

@@ -117,6 +117,18 @@ TEST_CASE("presentation of RFC 9901 section 5 selects exactly the example's disc
   CHECK(encoded(presentation) == encoded(*expected));
 }
 
+TEST_CASE("presentation of RFC 9901 A.3 (PID) selects nationalities and age_equal_or_over.18",
+          "[presentation][vectors]") {
+  Json text = veil_test::read_vector_json("sd-jwt/rfc9901-examples/arf-pid/rfc9901-text.json");
+  auto issued = SdJwt::parse_compact(text["issuance"][0]["serialized"].get<std::string>());
+  REQUIRE(issued);
+  auto expected = SdJwt::parse_compact(text["presentation"][0]["serialized"].get<std::string>());
+  REQUIRE(expected);
+  SdJwt presentation = present(*issued, {"nationalities.0", "age_equal_or_over.18"});
+  CHECK(presentation.disclosures().size() == 3);
+  CHECK(encoded(presentation) == encoded(*expected));
+}
+
 TEST_CASE("presentation matches the sd-jwt-python vectors' holder selections", "[presentation][vectors]") {
   namespace fs = std::filesystem;
   const fs::path root = fs::path(veil_test::vectors_dir()) / "sd-jwt" / "sd-jwt-python-testcases";

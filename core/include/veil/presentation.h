@@ -19,7 +19,8 @@ namespace veil {
 /// invalid_sd_digests / unsupported_sd_alg for a payload whose "_sd", "..." or "_sd_alg" are malformed, and
 /// with the parsing errors of the issuer JWT (read without verifying: the holder trusts its own credential).
 /// An array index counts the elements the holder can see (decoy digests are skipped), i.e. the positions of
-/// the issuer's original array. The returned Disclosures keep their order in |issued|.
+/// the issuer's original array; on an object, an index names the member spelled as that number
+/// ("age_equal_or_over.18"). The returned Disclosures keep their order in |issued|.
 Result<SdJwt> select_disclosures(const SdJwt& issued, std::span<const ClaimPath> paths);
 
 /// KeyBindingRequest is what a verifier asked the holder to bind to.

@@ -52,6 +52,7 @@ class SdJwt {
   /// integrity protected: use it only as a hint. Empty objects for the compact form; serialize_json writes
   /// them back.
   const std::vector<Json>& unprotected_headers() const { return unprotected_headers_; }
+  /// with_unprotected_headers returns a copy with |headers| as unprotected_headers (padded with empty objects).
   SdJwt with_unprotected_headers(std::vector<Json> headers) const;
 
   /// without_key_binding returns a copy with the KB-JWT removed; with_disclosures one with other disclosures;
