@@ -49,6 +49,14 @@ std::string_view error_code_name(ErrorCode code) {
     case ErrorCode::invalid_vct: return "invalid_vct";
     case ErrorCode::invalid_iss: return "invalid_iss";
     case ErrorCode::untrusted_issuer: return "untrusted_issuer";
+    case ErrorCode::invalid_status_list: return "invalid_status_list";
+    case ErrorCode::status_list_too_large: return "status_list_too_large";
+    case ErrorCode::invalid_status_list_token: return "invalid_status_list_token";
+    case ErrorCode::invalid_status_list_token_typ: return "invalid_status_list_token_typ";
+    case ErrorCode::status_list_subject_mismatch: return "status_list_subject_mismatch";
+    case ErrorCode::status_list_expired: return "status_list_expired";
+    case ErrorCode::status_index_out_of_range: return "status_index_out_of_range";
+    case ErrorCode::invalid_status_claim: return "invalid_status_claim";
     case ErrorCode::unknown_claim_path: return "unknown_claim_path";
     case ErrorCode::invalid_claim_path: return "invalid_claim_path";
     case ErrorCode::invalid_claims: return "invalid_claims";

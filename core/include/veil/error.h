@@ -73,6 +73,16 @@ enum class ErrorCode {
   invalid_iss,             // iss missing or not a string
   untrusted_issuer,        // iss is not a trusted issuer
 
+  // Token Status List (draft-ietf-oauth-status-list).
+  invalid_status_list,     // bits not 1, 2, 4 or 8, lst not base64url or not zlib, or a malformed status_list object
+  status_list_too_large,   // the inflated lst (or a requested list size) exceeds the configured bound
+  invalid_status_list_token, // a Status List Token payload misses sub, iat or status_list, or has wrong member types
+  invalid_status_list_token_typ, // Status List Token typ is not statuslist+jwt (TSL §5.1)
+  status_list_subject_mismatch,  // Status List Token sub differs from the referenced status_list.uri (TSL §8.3)
+  status_list_expired,     // Status List Token exp is in the past (TSL §8.3)
+  status_index_out_of_range, // idx is negative, not an integer, or not below the number of statuses in the list
+  invalid_status_claim,    // the status claim is not {"status_list": {"idx": non-negative integer, "uri": string}}
+
   // Presentation building (holder side).
   unknown_claim_path,      // a requested claim path does not exist in the credential
   invalid_claim_path,      // a claim path that cannot be parsed
