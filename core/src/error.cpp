@@ -57,6 +57,9 @@ std::string_view error_code_name(ErrorCode code) {
     case ErrorCode::status_list_expired: return "status_list_expired";
     case ErrorCode::status_index_out_of_range: return "status_index_out_of_range";
     case ErrorCode::invalid_status_claim: return "invalid_status_claim";
+    case ErrorCode::invalid_type_metadata: return "invalid_type_metadata";
+    case ErrorCode::invalid_json_schema: return "invalid_json_schema";
+    case ErrorCode::missing_mandatory_claim: return "missing_mandatory_claim";
     case ErrorCode::unknown_claim_path: return "unknown_claim_path";
     case ErrorCode::invalid_claim_path: return "invalid_claim_path";
     case ErrorCode::invalid_claims: return "invalid_claims";

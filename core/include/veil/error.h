@@ -83,6 +83,11 @@ enum class ErrorCode {
   status_index_out_of_range, // idx is negative, not an integer, or not below the number of statuses in the list
   invalid_status_claim,    // the status claim is not {"status_list": {"idx": non-negative integer, "uri": string}}
 
+  // Credential types (Type Metadata, JSON Schema).
+  invalid_type_metadata,   // an SD-JWT VC Type Metadata document is malformed (claims, paths, sd, display)
+  invalid_json_schema,     // a JSON Schema is malformed or uses a keyword Veil does not implement ($dynamicRef, remote $ref)
+  missing_mandatory_claim, // a claim the Type Metadata marks mandatory is absent
+
   // Presentation building (holder side).
   unknown_claim_path,      // a requested claim path does not exist in the credential
   invalid_claim_path,      // a claim path that cannot be parsed
