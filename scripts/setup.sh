@@ -13,6 +13,7 @@ packages=(
   libsqlitecpp-dev libsqlite3-dev       # embedded SQLite
   zlib1g-dev                            # Token Status List compression
   catch2                                # unit tests (v2)
+  json-schema-test-suite                # the official JSON Schema tests, run against our validator subset
   nodejs npm                            # interop tests against the npm @sd-jwt reference libraries
 )
 
