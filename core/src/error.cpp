@@ -60,6 +60,8 @@ std::string_view error_code_name(ErrorCode code) {
     case ErrorCode::invalid_type_metadata: return "invalid_type_metadata";
     case ErrorCode::invalid_json_schema: return "invalid_json_schema";
     case ErrorCode::missing_mandatory_claim: return "missing_mandatory_claim";
+    case ErrorCode::invalid_dcql_query: return "invalid_dcql_query";
+    case ErrorCode::dcql_query_not_satisfied: return "dcql_query_not_satisfied";
     case ErrorCode::unknown_claim_path: return "unknown_claim_path";
     case ErrorCode::invalid_claim_path: return "invalid_claim_path";
     case ErrorCode::invalid_claims: return "invalid_claims";

@@ -88,6 +88,10 @@ enum class ErrorCode {
   invalid_json_schema,     // a JSON Schema is malformed or uses a keyword Veil does not implement ($dynamicRef, remote $ref)
   missing_mandatory_claim, // a claim the Type Metadata marks mandatory is absent
 
+  // DCQL (OpenID4VP 1.0 §6)
+  invalid_dcql_query,      // a DCQL query is malformed: wrong member types, unknown or duplicate ids, bad paths or values
+  dcql_query_not_satisfied,// a presentation response lacks a required credential or claim, or has the wrong vct or value
+
   // Presentation building (holder side).
   unknown_claim_path,      // a requested claim path does not exist in the credential
   invalid_claim_path,      // a claim path that cannot be parsed
