@@ -12,11 +12,11 @@ Result<CredentialStatus> CredentialStatus::parse(const Json& status_claim) {
   }
   const auto idx = status_list->find("idx");
   if (idx == status_list->end()) return fail(ErrorCode::invalid_status_claim, "status_list has no idx");
-  // TSL §6.2: idx is a JSON Integer, zero or greater. nlohmann keeps non-negative integers as unsigned, so a
-  // signed integer here is negative; floats (1.5, 1.0) and strings ("3") are not integers.
-  if (!idx->is_number_unsigned()) {
-    return fail(ErrorCode::status_index_out_of_range, "idx is not a non-negative integer");
-  }
+  // TSL §6.2: idx is a JSON Integer, zero or greater; floats (1.5, 1.0) and strings ("3") are not integers.
+  // Parsed non-negative integers are unsigned in nlohmann, but a Json built in code may hold a signed one.
+  const bool non_negative =
+      idx->is_number_unsigned() || (idx->is_number_integer() && idx->get<std::int64_t>() >= 0);
+  if (!non_negative) return fail(ErrorCode::status_index_out_of_range, "idx is not a non-negative integer");
   const std::uint64_t idx_value = idx->get<std::uint64_t>();
   if (idx_value > std::numeric_limits<std::size_t>::max()) {
     return fail(ErrorCode::status_index_out_of_range, "idx is too large");
