@@ -143,7 +143,50 @@ std::optional<DcqlCandidateMatch> dcql_match_candidate(const DcqlCredentialQuery
   if (query.require_cryptographic_holder_binding && !candidate.has_holder_binding) return std::nullopt;
   auto selection = select_claims(query, candidate.claims);
   if (!selection) return std::nullopt;
-  return DcqlCandidateMatch{candidate.handle, std::move(selection->first), selection->second};
+  DcqlCandidateMatch match{candidate.handle, std::move(selection->first), selection->second, {}, {}, {}};
+  if (query.claim_sets.empty()) {
+    match.required_paths = match.disclosed_paths;
+    return match;
+  }
+  for (std::size_t i = *match.claim_set; i < query.claim_sets.size(); ++i) {
+    bool all = std::all_of(query.claim_sets[i].begin(), query.claim_sets[i].end(), [&](const std::string& id) {
+      const DcqlClaimQuery* claim = query.find_claim(id);
+      return claim != nullptr && claim_matches(candidate.claims, *claim);
+    });
+    if (all) match.satisfiable_claim_sets.push_back(i);
+  }
+  // A claim of the chosen set is required when every satisfiable set asks for it; the others the holder may
+  // withhold by falling back to a later set (§6.4.1 lets the wallet answer with any satisfiable option).
+  for (const std::string& id : query.claim_sets[*match.claim_set]) {
+    bool everywhere = std::all_of(match.satisfiable_claim_sets.begin(), match.satisfiable_claim_sets.end(),
+                                  [&](std::size_t set) {
+                                    const auto& ids = query.claim_sets[set];
+                                    return std::find(ids.begin(), ids.end(), id) != ids.end();
+                                  });
+    (everywhere ? match.required_paths : match.optional_paths).push_back(query.find_claim(id)->path);
+  }
+  return match;
+}
+
+std::optional<std::vector<ClaimPath>> dcql_paths_without(const DcqlCredentialQuery& query,
+                                                         const DcqlCandidateMatch& match,
+                                                         const std::vector<ClaimPath>& withheld) {
+  auto is_withheld = [&](const ClaimPath& path) {
+    return std::find(withheld.begin(), withheld.end(), path) != withheld.end();
+  };
+  if (query.claim_sets.empty()) {
+    if (std::any_of(match.disclosed_paths.begin(), match.disclosed_paths.end(), is_withheld)) return std::nullopt;
+    return match.disclosed_paths;
+  }
+  for (std::size_t set : match.satisfiable_claim_sets) {
+    std::vector<ClaimPath> paths;
+    for (const std::string& id : query.claim_sets.at(set)) {
+      const DcqlClaimQuery* claim = query.find_claim(id);
+      if (claim != nullptr) paths.push_back(claim->path);
+    }
+    if (std::none_of(paths.begin(), paths.end(), is_withheld)) return paths;
+  }
+  return std::nullopt;
 }
 
 const DcqlCredentialResult* DcqlMatchResult::find(std::string_view id) const {

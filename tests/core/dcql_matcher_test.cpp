@@ -298,3 +298,39 @@ TEST_CASE("verifier rejects an incomplete or foreign response [attack:P10]", "[d
   DcqlPresentedCredential rewards{"https://company.example/company_rewards", Json{{"rewards_number", 1}}, true};
   rejects(alternatives, {{"nice_to_have", {rewards}}}, "required credential set");
 }
+
+TEST_CASE("claim_sets tell the consent screen which claims are required and which the holder may withhold", "[dcql]") {
+  // An "optional claim" policy as DCQL: everything first, then without the optional claim.
+  DcqlQuery query = query_of(R"({"credentials": [{"id": "c", "format": "dc+sd-jwt",
+      "meta": {"vct_values": ["https://credentials.example.com/identity_credential"]},
+      "claims": [{"id": "a", "path": ["given_name"]}, {"id": "b", "path": ["family_name"]},
+                 {"id": "c", "path": ["address", "country"]}],
+      "claim_sets": [["a", "b", "c"], ["a", "b"]]}]})");
+  const auto& credential = query.credentials()[0];
+  auto result = veil::match_dcql(query, {pid()});
+  const auto& match = result.find("c")->matches.at(0);
+  CHECK(match.satisfiable_claim_sets == std::vector<std::size_t>{0, 1});
+  CHECK(match.required_paths == std::vector<ClaimPath>{path({"given_name"}), path({"family_name"})});
+  CHECK(match.optional_paths == std::vector<ClaimPath>{path({"address", "country"})});
+
+  auto without_country = veil::dcql_paths_without(credential, match, {path({"address", "country"})});
+  REQUIRE(without_country);
+  CHECK(*without_country == std::vector<ClaimPath>{path({"given_name"}), path({"family_name"})});
+  CHECK_FALSE(veil::dcql_paths_without(credential, match, {path({"given_name"})}));
+  CHECK(veil::dcql_paths_without(credential, match, {}) == match.disclosed_paths);
+
+  // Without claim_sets every claim is required and none can be withheld.
+  auto simple = veil::match_dcql(example("simple.json"), {pid()});
+  const auto& plain = simple.find("my_credential")->matches.at(0);
+  CHECK(plain.required_paths == plain.disclosed_paths);
+  CHECK(plain.optional_paths.empty());
+  CHECK_FALSE(veil::dcql_paths_without(example("simple.json").credentials()[0], plain, {path({"given_name"})}));
+
+  // claims_alternatives with a PID that satisfies both sets: family_name and date_of_birth are in both.
+  Json with_region = pid_claims();
+  with_region["region"] = "Somewhere";
+  auto both = veil::match_dcql(example("claims_alternatives.json"), {pid("p", with_region)});
+  const auto& alternatives = both.find("pid")->matches.at(0);
+  CHECK(alternatives.required_paths == std::vector<ClaimPath>{path({"family_name"}), path({"date_of_birth"})});
+  CHECK(alternatives.optional_paths == std::vector<ClaimPath>{path({"locality"}), path({"region"})});
+}

@@ -112,7 +112,17 @@ struct DcqlCandidateMatch {
   std::string handle;
   std::vector<ClaimPath> disclosed_paths;
   std::optional<std::size_t> claim_set;  // index of the claim set used, when the query has claim_sets
+  std::vector<std::size_t> satisfiable_claim_sets;  // every claim set this candidate satisfies, in preference order
+  std::vector<ClaimPath> required_paths;  // disclosed in every satisfiable claim set: cannot be withheld
+  std::vector<ClaimPath> optional_paths;  // in disclosed_paths but not required: withholding picks a later set
 };
+
+/// dcql_paths_without returns the claim paths to disclose for |match| when the holder withholds |withheld|: those
+/// of the first satisfiable claim set that contains none of them (or all claims when the query has no claim
+/// sets and none is withheld). Returns nullopt when no satisfiable set avoids them: the credential cannot answer.
+std::optional<std::vector<ClaimPath>> dcql_paths_without(const DcqlCredentialQuery& query,
+                                                         const DcqlCandidateMatch& match,
+                                                         const std::vector<ClaimPath>& withheld);
 
 /// DcqlRequirement says whether a credential query must be answered, may be answered, or is not needed (an
 /// alternative in a credential set whose first satisfiable option does not contain it, or no option fits).
