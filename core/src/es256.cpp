@@ -1,10 +1,12 @@
 // ES256 (RFC 7518 §3.4): ECDSA P-256 with SHA-256 through OpenSSL 3, signatures as 64-byte R||S.
 #include <openssl/err.h>
+#include <openssl/sha.h>
 
 #include <array>
 
 #include "openssl_ptr.h"
 #include "p256.h"
+#include "p256_verification_key.h"
 #include "signature_impls.h"
 
 namespace veil {
@@ -13,20 +15,6 @@ namespace {
 constexpr std::size_t kSignatureBytes = 2 * p256::kFieldBytes;
 // SEQUENCE { INTEGER r, INTEGER s } with each integer at most 33 bytes (a leading 0x00 for the sign bit).
 constexpr std::size_t kMaxDerBytes = 2 + 2 * (2 + p256::kFieldBytes + 1);
-
-// Appends |value| (32 bytes, big-endian, unsigned) as a minimal DER INTEGER (X.690 §8.3).
-std::size_t put_der_integer(std::span<const std::uint8_t> value, std::uint8_t* out) {
-  std::size_t skip = 0;
-  while (skip + 1 < value.size() && value[skip] == 0) ++skip;
-  const bool pad = (value[skip] & 0x80) != 0;
-  const std::size_t length = value.size() - skip + (pad ? 1 : 0);
-  std::size_t at = 0;
-  out[at++] = 0x02;
-  out[at++] = static_cast<std::uint8_t>(length);
-  if (pad) out[at++] = 0x00;
-  for (std::size_t i = skip; i < value.size(); ++i) out[at++] = value[i];
-  return at;
-}
 
 // Reads one strict DER INTEGER holding a non-negative value of at most 32 bytes, left-padded into |out|.
 bool get_der_integer(std::span<const std::uint8_t> der, std::size_t& at, std::uint8_t* out) {
@@ -74,7 +62,7 @@ class Es256Signer final : public Signer {
 
 class Es256Verifier final : public SignatureVerifier {
  public:
-  Es256Verifier(Jwk jwk, ossl::EvpPkeyPtr key) : jwk_(std::move(jwk)), key_(std::move(key)) {}
+  Es256Verifier(Jwk jwk, p256::VerificationKey key) : jwk_(std::move(jwk)), key_(std::move(key)) {}
   JwsAlg alg() const override { return JwsAlg::ES256; }
   const Jwk& key() const override { return jwk_; }
 
@@ -88,29 +76,15 @@ class Es256Verifier final : public SignatureVerifier {
     if (!p256::is_valid_scalar(r) || !p256::is_valid_scalar(s)) {
       return fail(ErrorCode::invalid_signature, "es256 signature r or s out of range");
     }
-    std::array<std::uint8_t, kMaxDerBytes> der{};
-    std::size_t at = 2;
-    at += put_der_integer(r, der.data() + at);
-    at += put_der_integer(s, der.data() + at);
-    der[0] = 0x30;
-    der[1] = static_cast<std::uint8_t>(at - 2);
-
-    // A fresh context per call keeps the verifier safe to share between threads; the key itself is read-only.
-    ossl::EvpMdCtxPtr ctx(EVP_MD_CTX_new());
-    if (!ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key_.get()) != 1) {
-      ERR_clear_error();
-      return fail(ErrorCode::internal_error, "es256 verification context");
-    }
-    if (EVP_DigestVerify(ctx.get(), der.data(), at, data.data(), data.size()) != 1) {
-      ERR_clear_error();
-      return fail(ErrorCode::invalid_signature, "es256 signature does not verify");
-    }
+    std::array<std::uint8_t, SHA256_DIGEST_LENGTH> digest{};
+    SHA256(data.data(), data.size(), digest.data());
+    if (!key_.verify(digest, r, s)) return fail(ErrorCode::invalid_signature, "es256 signature does not verify");
     return {};
   }
 
  private:
   Jwk jwk_;
-  ossl::EvpPkeyPtr key_;
+  p256::VerificationKey key_;
 };
 
 }  // namespace
@@ -136,8 +110,8 @@ Result<std::unique_ptr<Signer>> make_es256_signer(const PrivateJwk& key) {
 }
 
 Result<std::unique_ptr<SignatureVerifier>> make_es256_verifier(const Jwk& key) {
-  VEIL_TRY(auto pkey, p256::public_key(key.x(), key.y()));
-  return std::unique_ptr<SignatureVerifier>(new Es256Verifier(key, std::move(pkey)));
+  VEIL_TRY(auto verification_key, p256::VerificationKey::parse(key.x(), key.y()));
+  return std::unique_ptr<SignatureVerifier>(new Es256Verifier(key, std::move(verification_key)));
 }
 
 }  // namespace veil

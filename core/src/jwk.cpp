@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "p256.h"
+#include "p256_verification_key.h"
 #include "veil/base64url.h"
 #include "veil/hash.h"
 
@@ -90,8 +91,7 @@ Result<Jwk> Jwk::parse(const Json& jwk) {
   VEIL_TRY(auto x, required_bytes(jwk, "x", p256::kFieldBytes));
   VEIL_TRY(auto y, required_bytes(jwk, "y", p256::kFieldBytes));
   // RFC 8725 §2.5 / ATTACKS J14: refuse off-curve points at import, not at first use.
-  VEIL_TRY(auto checked, p256::public_key(x, y));
-  (void)checked;
+  if (auto on_curve = p256::VerificationKey::parse(x, y); !on_curve) return tl::unexpected(on_curve.error());
   return Jwk(alg, std::move(x), std::move(y), std::move(kid));
 }
 

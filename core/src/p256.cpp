@@ -42,18 +42,6 @@ bool is_valid_scalar(std::span<const std::uint8_t> scalar) {
   return std::lexicographical_compare(scalar.begin(), scalar.end(), kOrder.begin(), kOrder.end());
 }
 
-Result<ossl::EvpPkeyPtr> public_key(std::span<const std::uint8_t> x, std::span<const std::uint8_t> y) {
-  if (x.size() != kFieldBytes || y.size() != kFieldBytes) return fail(ErrorCode::invalid_jwk, "ec coordinate length");
-  auto point = uncompressed_point(x, y);
-  char group[] = "prime256v1";
-  const OSSL_PARAM params[] = {
-      OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, group, 0),
-      OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, point.data(), point.size()),
-      OSSL_PARAM_construct_end(),
-  };
-  return from_params(params, EVP_PKEY_PUBLIC_KEY);
-}
-
 Result<ossl::EvpPkeyPtr> private_key(std::span<const std::uint8_t> d, std::span<const std::uint8_t> x,
                                      std::span<const std::uint8_t> y) {
   if (!is_valid_scalar(d)) return fail(ErrorCode::invalid_jwk, "ec private scalar out of range");

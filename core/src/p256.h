@@ -22,9 +22,6 @@ inline constexpr std::array<std::uint8_t, kFieldBytes> kOrder = {
 /// is_valid_scalar tells whether the 32-byte big-endian |scalar| lies in [1, n-1].
 bool is_valid_scalar(std::span<const std::uint8_t> scalar);
 
-/// public_key builds an EVP_PKEY from the affine coordinates; fails with invalid_jwk when the point is not on
-/// the curve (the point at infinity has no affine coordinates, so it is never accepted).
-Result<ossl::EvpPkeyPtr> public_key(std::span<const std::uint8_t> x, std::span<const std::uint8_t> y);
 
 /// private_key builds an EVP_PKEY holding the private scalar |d| and its public point (x, y), which the caller
 /// has already checked to match.
