@@ -1,6 +1,5 @@
 // ES256 (RFC 7518 §3.4): ECDSA P-256 with SHA-256 through OpenSSL 3, signatures as 64-byte R||S.
 #include <openssl/err.h>
-#include <openssl/sha.h>
 
 #include <array>
 
@@ -8,6 +7,7 @@
 #include "p256.h"
 #include "p256_verification_key.h"
 #include "signature_impls.h"
+#include "veil/hash.h"
 
 namespace veil {
 namespace {
@@ -76,9 +76,9 @@ class Es256Verifier final : public SignatureVerifier {
     if (!p256::is_valid_scalar(r) || !p256::is_valid_scalar(s)) {
       return fail(ErrorCode::invalid_signature, "es256 signature r or s out of range");
     }
-    std::array<std::uint8_t, SHA256_DIGEST_LENGTH> digest{};
-    SHA256(data.data(), data.size(), digest.data());
-    if (!key_.verify(digest, r, s)) return fail(ErrorCode::invalid_signature, "es256 signature does not verify");
+    const auto digest = hash_bytes(
+        HashAlg::sha_256, std::string_view(reinterpret_cast<const char*>(data.data()), data.size()));
+    if (!key_.verify(std::span<const std::uint8_t, 32>(digest.data(), 32), r, s)) return fail(ErrorCode::invalid_signature, "es256 signature does not verify");
     return {};
   }
 
