@@ -138,7 +138,8 @@ int verify_command(std::span<const std::string> args) {
        {"skew", true, false, "SECONDS", "allowed clock skew for exp, nbf and iat (default 60)"},
        {"kb-max-age", true, false, "SECONDS", "how old a KB-JWT iat may be (default 300)"},
        {"batch", true, false, "FILE.jsonl", "verify one JSON object per line"},
-       {"threads", true, false, "N", "with --batch: verify on N threads (default 1)"}}};
+       {"threads", true, false, "N", "with --batch: verify on N threads (default 1)"},
+       {"accept-legacy-typ", false, false, "", "also accept typ vc+sd-jwt (SD-JWT VC drafts before -06)"}}};
   auto setup = platform::setup_command(help, args);
   if (auto* code = std::get_if<int>(&setup)) return *code;
   auto& [flags, out] = std::get<platform::CommandSetup>(setup);
@@ -168,6 +169,8 @@ int verify_command(std::span<const std::string> args) {
   else context.clock = std::make_unique<SystemClock>();
   if (*skew) context.policy.max_clock_skew_seconds = **skew;
   if (*kb_max_age) context.policy.kb_max_age_seconds = **kb_max_age;
+  // ATTACKS.md V1: the legacy media type only when the operator asks for it.
+  context.policy.accept_legacy_vc_typ = flags.has("accept-legacy-typ");
   context.aud = flags.value("aud");
   context.nonce = flags.value("nonce");
   context.no_kb = flags.has("no-kb");
