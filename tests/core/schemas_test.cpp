@@ -13,8 +13,6 @@
 #include "veil/sd_jwt_vc.h"
 #include "veil/type_metadata.h"
 
-#define VEIL_SCHEMAS_DIR VEIL_TEST_DATA_DIR "/../../schemas"
-
 using veil::ErrorCode;
 using veil::Json;
 
