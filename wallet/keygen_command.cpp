@@ -1,7 +1,7 @@
 #include <variant>
 
 #include "commands.h"
-#include "veil/platform/key_files.h"
+#include "veil/platform/keygen_command.h"
 #include "veil/platform/subcommands.h"
 
 namespace veil::wallet {
@@ -18,15 +18,7 @@ int keygen_command(std::span<const std::string> args) {
   if (auto* code = std::get_if<int>(&setup)) return *code;
   auto& [flags, out] = std::get<platform::CommandSetup>(setup);
 
-  auto alg_name = flags.require("alg");
-  if (!alg_name) return out.usage(alg_name.error());
-  auto alg = parse_jws_alg(*alg_name);
-  if (!alg) return out.usage({"--alg must be ES256 or EdDSA, got \"" + *alg_name + "\""});
-
-  auto text = platform::generate_key(*alg, std::nullopt, flags.value("out"));
-  if (!text) return out.fail(text.error());
-  if (!text->empty()) platform::print_line(text->substr(0, text->size() - 1));
-  return platform::kExitSuccess;
+  return platform::run_keygen(flags, out, std::nullopt);
 }
 
 }  // namespace veil::wallet
