@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "veil/base64url.h"
+#include "test_keys.h"
 
 using veil::ErrorCode;
 using veil::Json;
@@ -13,11 +14,9 @@ using veil::PrivateJwk;
 using veil::UnverifiedJws;
 using Bytes = std::vector<std::uint8_t>;
 
-namespace {
+using veil_test::bytes_of;
 
-std::span<const std::uint8_t> bytes_of(std::string_view text) {
-  return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
-}
+namespace {
 
 std::string b64(std::string_view text) { return veil::base64url_encode(text); }
 

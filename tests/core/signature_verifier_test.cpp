@@ -7,17 +7,16 @@
 
 #include "veil/base64url.h"
 #include "veil/signer.h"
+#include "test_keys.h"
 
 using veil::ErrorCode;
 using veil::Json;
 using veil::Jwk;
 using Bytes = std::vector<std::uint8_t>;
 
-namespace {
+using veil_test::bytes_of;
 
-std::span<const std::uint8_t> bytes_of(std::string_view text) {
-  return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
-}
+namespace {
 
 Bytes b64(std::string_view text) {
   auto decoded = veil::base64url_decode(text);

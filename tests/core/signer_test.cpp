@@ -5,15 +5,14 @@
 
 #include "veil/base64url.h"
 #include "veil/signature_verifier.h"
+#include "test_keys.h"
 
 using veil::JwsAlg;
 using veil::PrivateJwk;
 
-namespace {
+using veil_test::bytes_of;
 
-std::span<const std::uint8_t> bytes_of(std::string_view text) {
-  return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
-}
+namespace {
 
 PrivateJwk rfc8037_key() {
   auto key = PrivateJwk::parse(veil::Json{{"kty", "OKP"},

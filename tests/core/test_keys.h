@@ -2,6 +2,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,6 +13,11 @@
 #include "veil/salt_source.h"
 
 namespace veil_test {
+
+/// bytes_of views the characters of |text| as bytes (signing inputs and messages in crypto tests).
+inline std::span<const std::uint8_t> bytes_of(std::string_view text) {
+  return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
+}
 
 /// issuer_key returns the ES256 issuer key of RFC 9901 Appendix A.5 / sd-jwt-python settings.yml (no kid).
 veil::PrivateJwk issuer_key();

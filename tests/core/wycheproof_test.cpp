@@ -14,11 +14,14 @@
 #include "veil/jwk.h"
 #include "veil/jws.h"
 #include "veil/signature_verifier.h"
+#include "test_keys.h"
 
 using veil::ErrorCode;
 using veil::Json;
 using veil::Jwk;
 using Bytes = std::vector<std::uint8_t>;
+
+using veil_test::bytes_of;
 
 namespace {
 
@@ -41,10 +44,6 @@ Bytes hex(std::string_view text) {
     out.push_back(static_cast<std::uint8_t>(std::stoi(std::string(text.substr(i, 2)), nullptr, 16)));
   }
   return out;
-}
-
-std::span<const std::uint8_t> bytes_of(std::string_view text) {
-  return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
 }
 
 // Tally collects per-file outcomes and the tcIds that did not give their expected result.
@@ -97,17 +96,20 @@ Json p256_jwk_from_uncompressed(const std::string& uncompressed_hex) {
 
 // Runs one EcdsaP1363Verify / EcdsaVerify / EddsaVerify file. |to_jws_signature| turns the vector's signature
 // into the bytes handed to SignatureVerifier (identity for P1363 and Ed25519, strict DER conversion for DER).
+// verifier_for makes the verifier of a group's key, or none when Veil refused the key at import.
+std::unique_ptr<veil::SignatureVerifier> verifier_for(const veil::Result<Jwk>& jwk) {
+  if (!jwk) return nullptr;
+  auto made = veil::make_verifier(*jwk);
+  REQUIRE(made);
+  return std::move(*made);
+}
+
 template <class KeyOf, class SignatureOf>
 Tally run_signature_file(const Json& vectors, KeyOf key_of, SignatureOf to_jws_signature) {
   Tally tally;
   for (const auto& group : vectors["testGroups"]) {
     auto jwk = Jwk::parse(key_of(group));
-    std::unique_ptr<veil::SignatureVerifier> verifier;
-    if (jwk) {
-      auto made = veil::make_verifier(*jwk);
-      REQUIRE(made);
-      verifier = std::move(*made);
-    }
+    auto verifier = verifier_for(jwk);
     for (const auto& test : group["tests"]) {
       // A key Veil refuses at import means every signature under it is rejected.
       bool accepted = false;
@@ -217,12 +219,7 @@ TEST_CASE(
   for (const auto& group : vectors["testGroups"]) {
     // The group's private JWK gives the verification key (Jwk::parse ignores "d").
     auto jwk = Jwk::parse(group["private"]);
-    std::unique_ptr<veil::SignatureVerifier> verifier;
-    if (jwk) {
-      auto made = veil::make_verifier(*jwk);
-      REQUIRE(made);
-      verifier = std::move(*made);
-    }
+    auto verifier = verifier_for(jwk);
     for (const auto& test : group["tests"]) {
       const std::string jws = jws_text(test);
       const bool valid = test["result"] == "valid";
