@@ -62,6 +62,13 @@ std::string_view error_code_name(ErrorCode code) {
     case ErrorCode::missing_mandatory_claim: return "missing_mandatory_claim";
     case ErrorCode::invalid_dcql_query: return "invalid_dcql_query";
     case ErrorCode::dcql_query_not_satisfied: return "dcql_query_not_satisfied";
+    case ErrorCode::invalid_proof_typ: return "invalid_proof_typ";
+    case ErrorCode::invalid_proof_key: return "invalid_proof_key";
+    case ErrorCode::invalid_proof_claims: return "invalid_proof_claims";
+    case ErrorCode::proof_aud_mismatch: return "proof_aud_mismatch";
+    case ErrorCode::proof_iat_too_old: return "proof_iat_too_old";
+    case ErrorCode::proof_iat_in_future: return "proof_iat_in_future";
+    case ErrorCode::missing_proof_nonce: return "missing_proof_nonce";
     case ErrorCode::unknown_claim_path: return "unknown_claim_path";
     case ErrorCode::invalid_claim_path: return "invalid_claim_path";
     case ErrorCode::invalid_claims: return "invalid_claims";

@@ -92,6 +92,16 @@ enum class ErrorCode {
   invalid_dcql_query,      // a DCQL query is malformed: wrong member types, unknown or duplicate ids, bad paths or values
   dcql_query_not_satisfied,// a presentation response lacks a required credential or claim, or has the wrong vct or value
 
+  // OpenID4VCI key proofs (OpenID4VCI 1.0 Appendix F.1, §8.2, §13.8). All map to the VCI error invalid_proof,
+  // except missing_proof_nonce, which maps to invalid_nonce.
+  invalid_proof_typ,       // key proof typ is not openid4vci-proof+jwt
+  invalid_proof_key,       // key proof header names no usable public jwk: kid, x5c or trust_chain, both, or a private jwk
+  invalid_proof_claims,    // key proof payload lacks aud or iat, or aud, iat, iss or nonce has the wrong type
+  proof_aud_mismatch,      // key proof aud is not the Credential Issuer Identifier
+  proof_iat_too_old,       // key proof iat older than the allowed age
+  proof_iat_in_future,     // key proof iat later than now + the allowed skew
+  missing_proof_nonce,     // key proof has no nonce although the issuer requires a c_nonce
+
   // Presentation building (holder side).
   unknown_claim_path,      // a requested claim path does not exist in the credential
   invalid_claim_path,      // a claim path that cannot be parsed
