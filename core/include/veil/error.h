@@ -114,6 +114,13 @@ enum class ErrorCode {
   // Environment.
   io_error,                // a file could not be read or written
   internal_error,          // a broken internal invariant or a library failure that is not the input's fault
+
+  // Storage (SQLite stores of the issuer, verifier and wallet).
+  storage_error,           // the database could not be opened, read or written (busy, corrupt, full, constraint)
+  unsupported_storage_version, // the database schema is newer than this program knows; it is left untouched
+  not_found,               // a looked-up record (issued credential, status list) does not exist
+  status_transition_not_allowed, // a credential status change the rules forbid (a revoked credential stays revoked)
+  invalid_access_token,    // an access token that is unknown, expired or has already been used for its batch
 };
 
 /// error_code_name returns the stable snake_case identifier of |code| ("sd_hash_mismatch").
