@@ -54,6 +54,7 @@ std::string_view default_error_code(int status) {
     case 403: return "access_denied";
     case 404: return "not_found";
     case 405: return "method_not_allowed";
+    case 408: return "request_timeout";
     case 413: return "payload_too_large";
     case 414: return "uri_too_long";
     case 415: return "unsupported_media_type";

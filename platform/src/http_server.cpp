@@ -33,6 +33,7 @@ constexpr std::chrono::milliseconds kLingerTime{500};
 // What the handlers of one connection need to know about its transport. A connection is served start to end by
 // one worker thread, so the handlers find it through a thread-local pointer.
 struct ConnectionState {
+  bool timed_out = false;    // the request did not arrive within request_timeout
   bool head_too_large = false;
   bool body_too_large = false;
   bool close_after = false;  // the answer was sent without reading the whole request: close, do not reuse
@@ -74,6 +75,7 @@ class GuardedStream final : public httplib::Stream {
     if (begin_ == end_) {
       if (!wait(POLLIN, read_deadline(), true)) {
         failed_ = true;
+        state_.timed_out = listener_.load() != INVALID_SOCKET;  // not a stop(): the client was too slow
         return -1;
       }
       ssize_t received;
@@ -270,7 +272,8 @@ class HttpServer::Impl final : public httplib::Server {
       --remaining;
     }
     current_connection = nullptr;
-    if (state.close_after && !state.head_too_large) stream.linger();
+    // A client too slow for request_timeout gets no extra time: lingering would hand slowloris its worker back.
+    if (state.close_after && !state.timed_out) stream.linger();
     ::shutdown(sock, SHUT_RDWR);
     ::close(sock);
     return ok;
@@ -288,6 +291,12 @@ HttpServer::HttpServer(HttpLimits limits) : limits_(limits), impl_(std::make_uni
   server.set_keep_alive_max_count(std::max<std::size_t>(limits_.max_requests_per_connection, 1));
   const std::size_t workers = std::max<std::size_t>(limits_.worker_threads, 1);
   server.new_task_queue = [workers] { return new httplib::ThreadPool(workers); };
+  // httplib 0.11.4 also sets SO_REUSEPORT, which lets a second process of the same user bind the same port and
+  // silently take half of the connections; SO_REUSEADDR alone still allows a quick restart.
+  server.set_socket_options([](socket_t sock) {
+    const int on = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+  });
   server.set_default_headers({{"X-Content-Type-Options", "nosniff"}, {"Referrer-Policy", "no-referrer"}});
 
   server.set_pre_routing_handler([this](const httplib::Request& request, httplib::Response& response) {
@@ -307,10 +316,12 @@ HttpServer::HttpServer(HttpLimits limits) : limits_(limits), impl_(std::make_uni
   server.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& response) {
     response.headers.erase("EXCEPTION_WHAT");  // httplib's catch (...) puts the exception text there
     ConnectionState* connection = current_connection;
+    if (connection != nullptr && connection->timed_out) response.status = 408;
     if (connection != nullptr && connection->body_too_large) response.status = 413;
     if (connection != nullptr && connection->head_too_large) response.status = 431;
     add_security_headers(response);
-    const bool transport_failed = connection != nullptr && (connection->body_too_large || connection->head_too_large);
+    const bool transport_failed = connection != nullptr &&
+                                  (connection->timed_out || connection->body_too_large || connection->head_too_large);
     if (!response.body.empty() && !transport_failed) {
       return httplib::Server::HandlerResponse::Unhandled;
     }
@@ -372,7 +383,8 @@ void HttpServer::join() {
   if (background_ && background_->joinable()) background_->join();
 }
 
-Status serve_until_signal(HttpServer& server, const std::string& host, int port, std::ostream& out) {
+Status serve_until_signal(HttpServer& server, const std::string& host, int port, std::ostream& out,
+                          const std::function<Status(int bound_port)>& prepare) {
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
@@ -381,6 +393,7 @@ Status serve_until_signal(HttpServer& server, const std::string& host, int port,
   pthread_sigmask(SIG_BLOCK, &signals, &previous);
 
   Status bound = server.bind(host, port);
+  if (bound && prepare) bound = prepare(server.port());
   if (!bound) {
     pthread_sigmask(SIG_SETMASK, &previous, nullptr);
     return bound;

@@ -35,9 +35,9 @@ void send_text(httplib::Response& response, int status, std::string_view body, s
 void set_header_once(httplib::Response& response, const std::string& name, const std::string& value);
 
 /// default_error_code returns the error code the envelope uses for a bare |status|: 400 invalid_request,
-/// 401 invalid_token, 403 access_denied, 404 not_found, 405 method_not_allowed, 413 payload_too_large,
-/// 414 uri_too_long, 415 unsupported_media_type, 431 request_header_fields_too_large, 5xx server_error, other
-/// 4xx invalid_request.
+/// 401 invalid_token, 403 access_denied, 404 not_found, 405 method_not_allowed, 408 request_timeout,
+/// 413 payload_too_large, 414 uri_too_long, 415 unsupported_media_type, 431 request_header_fields_too_large,
+/// 5xx server_error, other 4xx invalid_request.
 std::string_view default_error_code(int status);
 
 }  // namespace veil::platform

@@ -30,7 +30,7 @@ struct HttpLimits {
   std::size_t worker_threads = 8;             // connections served at once; more wait in a queue
   // Veil additions.
   std::size_t max_header_bytes = 64 << 10;    // H3: request line plus all header lines together; 431 beyond
-  std::chrono::milliseconds request_timeout{10'000};  // H4: a whole request (head and body) must arrive in this
+  std::chrono::milliseconds request_timeout{5'000};  // H4: a whole request (head and body) must arrive in this
   std::size_t max_requests_per_connection = 100;      // keep-alive requests before the server closes
 };
 
@@ -44,7 +44,9 @@ using RequestCheck = std::function<std::optional<HttpError>(const httplib::Reque
 ///    compressed request bodies (Content-Encoding other than identity) answer 415 (no decompression bombs);
 ///  - request heads beyond max_header_bytes answer 431; a request line beyond 8192 bytes answers 414 and a single
 ///    header line beyond 8192 bytes 400 (httplib's compiled-in limits);
-///  - a request must arrive completely within request_timeout, however slowly its bytes trickle (slowloris);
+///  - a request must arrive completely within request_timeout, however slowly its bytes trickle (slowloris), and
+///    no single read may wait longer than read_timeout; otherwise 408 request_timeout and the connection closes;
+///  - the listening socket gets SO_REUSEADDR but not httplib's SO_REUSEPORT, so a port in use fails to bind;
 ///  - every error status, including httplib's own (400, 404, 413, 414, ...) and a handler's exception, is
 ///    answered with the JSON envelope {"error": ..., "error_description": ...} (500 server_error, the exception
 ///    text never leaves the process), Cache-Control: no-store unless a handler chose otherwise;
@@ -99,6 +101,11 @@ class HttpServer {
 /// It blocks both signals in the calling thread (threads it starts inherit that) and waits for them with
 /// sigwait, so call it before starting other threads, or block the signals in them. The signal mask is restored
 /// on return.
-Status serve_until_signal(HttpServer& server, const std::string& host, int port, std::ostream& out);
+///
+/// |prepare|, when given, runs after bind with the bound port and before serving and printing: a service whose
+/// public URL names its port (port 0 picks it) builds itself and registers its routes there. Its failure is
+/// returned and nothing is printed.
+Status serve_until_signal(HttpServer& server, const std::string& host, int port, std::ostream& out,
+                          const std::function<Status(int bound_port)>& prepare = {});
 
 }  // namespace veil::platform
