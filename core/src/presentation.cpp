@@ -40,10 +40,12 @@ class Selector {
     for (std::size_t i = 0; i < disclosures.size(); ++i) by_digest_.emplace(disclosures[i].digest(alg), i);
   }
 
-  Status select(const Json& node, const ClaimPath& path, std::size_t position, int depth) {
+  // select walks |path| from |position| down |node|, taking each Disclosure on the way, and at the end takes
+  // everything beneath the claim when |with_descendants|.
+  Status select(const Json& node, const ClaimPath& path, bool with_descendants, std::size_t position, int depth) {
     if (depth > kMaxDepth) return fail(ErrorCode::nesting_too_deep, "credential nested too deeply");
     const auto& elements = path.elements();
-    if (position == elements.size()) return select_all(node, depth);
+    if (position == elements.size()) return with_descendants ? select_all(node, depth) : Status{};
     const ClaimPathElement& element = elements[position];
     const auto* index = std::get_if<std::size_t>(&element);
     if (const auto* name = std::get_if<std::string>(&element); name || (index && node.is_object())) {
@@ -52,16 +54,16 @@ class Selector {
       if (!node.is_object()) return unknown(path);
       VEIL_TRY(Members members, object_members(node));
       for (auto& [member_name, child] : members)
-        if (member_name == wanted) return enter(child, path, position, depth);
+        if (member_name == wanted) return enter(child, path, with_descendants, position, depth);
       return unknown(path);
     }
     if (!node.is_array()) return unknown(path);
     VEIL_TRY(std::vector<Child> children, array_elements(node));
     if (index) {
       if (*index >= children.size()) return unknown(path);
-      return enter(children[*index], path, position, depth);
+      return enter(children[*index], path, with_descendants, position, depth);
     }
-    for (Child& child : children) VEIL_CHECK(enter(child, path, position, depth));
+    for (Child& child : children) VEIL_CHECK(enter(child, path, with_descendants, position, depth));
     return {};
   }
 
@@ -72,9 +74,9 @@ class Selector {
   }
 
  private:
-  Status enter(const Child& child, const ClaimPath& path, std::size_t position, int depth) {
+  Status enter(const Child& child, const ClaimPath& path, bool with_descendants, std::size_t position, int depth) {
     if (child.disclosure) selected_.insert(*child.disclosure);
-    return select(*child.value, path, position + 1, depth + 1);
+    return select(*child.value, path, with_descendants, position + 1, depth + 1);
   }
 
   // Everything beneath |node|: each nested disclosure and what it contains in turn.
@@ -145,16 +147,34 @@ class Selector {
   std::set<std::size_t> selected_;
 };
 
-}  // namespace
-
-Result<SdJwt> select_disclosures(const SdJwt& issued, std::span<const ClaimPath> paths) {
+// select_with is the body of both overloads; |select_all_of(selector, payload)| feeds every selection of the call
+// to |selector|. The ClaimPath overload thus needs no copy of its paths into ClaimSelections (present hot path).
+template <class SelectAll>
+Result<SdJwt> select_with(const SdJwt& issued, SelectAll&& select_all_of) {
   // §7.2: what the holder receives from the issuer never carries a KB-JWT (ATTACKS.md S14).
   if (issued.kb_jwt()) return fail(ErrorCode::unexpected_key_binding, "the issued sd-jwt already has a kb-jwt");
   VEIL_TRY(Json payload, issuer_payload(issued));
   VEIL_TRY(HashAlg alg, sd_alg_of(payload));
   Selector selector(issued, alg);
-  for (const ClaimPath& path : paths) VEIL_CHECK(selector.select(payload, path, 0, 0));
+  VEIL_CHECK(select_all_of(selector, payload));
   return selector.result();
+}
+
+}  // namespace
+
+Result<SdJwt> select_disclosures(const SdJwt& issued, std::span<const ClaimPath> paths) {
+  return select_with(issued, [paths](Selector& selector, const Json& payload) -> Status {
+    for (const ClaimPath& path : paths) VEIL_CHECK(selector.select(payload, path, true, 0, 0));
+    return {};
+  });
+}
+
+Result<SdJwt> select_disclosures(const SdJwt& issued, std::span<const ClaimSelection> selections) {
+  return select_with(issued, [selections](Selector& selector, const Json& payload) -> Status {
+    for (const ClaimSelection& selection : selections)
+      VEIL_CHECK(selector.select(payload, selection.path, selection.with_descendants, 0, 0));
+    return {};
+  });
 }
 
 Result<SdJwt> add_key_binding(const SdJwt& presentation, const KeyBindingRequest& request, const Signer& holder) {

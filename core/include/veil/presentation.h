@@ -23,6 +23,20 @@ namespace veil {
 /// ("age_equal_or_over.18"). The returned Disclosures keep their order in |issued|.
 Result<SdJwt> select_disclosures(const SdJwt& issued, std::span<const ClaimPath> paths);
 
+/// ClaimSelection is one claim the holder reveals: |path| names it; with |with_descendants| (the default) the
+/// selection also reveals everything beneath an object or array, as a ClaimPath does; without, only the claim's
+/// own Disclosure and those of its parents, so an object or array is shown with its selectively disclosable
+/// members and elements withheld (what sd-jwt-python's `true` on a container means).
+struct ClaimSelection {
+  ClaimPath path;
+  bool with_descendants = true;
+};
+
+/// select_disclosures returns |issued| with only the Disclosures needed to reveal |selections|; a selection
+/// with with_descendants behaves exactly as its path in the ClaimPath overload, one without stops at the named
+/// claim. Fails like the ClaimPath overload (unknown_claim_path for a path the credential does not have).
+Result<SdJwt> select_disclosures(const SdJwt& issued, std::span<const ClaimSelection> selections);
+
 /// KeyBindingRequest is what a verifier asked the holder to bind to.
 struct KeyBindingRequest {
   std::string aud;
