@@ -11,6 +11,7 @@
 #include "veil/error.h"
 #include "veil/issuer_keys.h"
 #include "veil/json.h"
+#include "veil/presentation.h"
 #include "veil/sd_jwt.h"
 #include "veil/sd_jwt_verifier.h"
 #include "veil/signer.h"
@@ -112,10 +113,16 @@ std::string read_generated_presentation(const std::string& case_dir);
 /// the issuer header says dc+sd-jwt, and |aud| plus kVectorNonce.
 veil::VerificationPolicy generated_policy(const std::string& case_dir, const std::string& aud);
 
-/// claim_paths_from_holder_disclosed converts sd-jwt-python's holder_disclosed_claims to claim paths: true →
-/// the path; a non-empty object or array → its entries (array entries positional); false, null, strings and
-/// empty containers → nothing.
-std::vector<veil::ClaimPath> claim_paths_from_holder_disclosed(const veil::Json& holder_disclosed_claims);
+/// claim_selections_from_holder_disclosed translates sd-jwt-python's holder_disclosed_claims into the selections
+/// its holder makes over |claims| (the credential's claims before selective disclosure), as SDJWTHolder.
+/// _select_disclosures in src/sd_jwt/holder.py does: a claim is disclosed on its own (with_descendants = false);
+/// `true` on an object or array reveals the container and none of its disclosable members or elements; a
+/// non-empty object or array reveals the container and what it names; on an object member {} and [] withhold
+/// (Python truthiness), in an array only false, null and 0 withhold (`in (False, None)`); names the credential
+/// lacks are ignored. Python's spellings of non-string YAML keys ("True", "None") are mapped to the
+/// user_claims ones first. Where holder.py raises ValueError the test fails.
+std::vector<veil::ClaimSelection> claim_selections_from_holder_disclosed(const veil::Json& holder_disclosed_claims,
+                                                                        const veil::Json& claims);
 
 /// normalized_frame rewrites a case.json disclosure frame for DisclosureFrame: YAML object keys that were not
 /// strings (13, true, null) appear in "_sd" of an object level as numbers or literals; they become the strings

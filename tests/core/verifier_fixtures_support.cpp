@@ -169,24 +169,6 @@ bool file_exists(const std::string& relative_path) {
   return std::filesystem::exists(vectors_dir() + "/" + relative_path);
 }
 
-void collect_paths(const veil::Json& disclosed, std::vector<veil::ClaimPathElement>& prefix,
-                   std::vector<veil::ClaimPath>& out) {
-  auto visit = [&](veil::ClaimPathElement element, const veil::Json& value) {
-    prefix.push_back(std::move(element));
-    if (value.is_boolean() && value.get<bool>()) {
-      out.emplace_back(prefix);
-    } else if ((value.is_object() || value.is_array()) && !value.empty()) {
-      collect_paths(value, prefix, out);
-    }
-    prefix.pop_back();
-  };
-  if (disclosed.is_object()) {
-    for (auto it = disclosed.begin(); it != disclosed.end(); ++it) visit(it.key(), it.value());
-  } else if (disclosed.is_array()) {
-    for (std::size_t i = 0; i < disclosed.size(); ++i) visit(i, disclosed[i]);
-  }
-}
-
 // python_key_string is how YAML keys that are not strings were written into user_claims.
 std::string python_key_string(const veil::Json& key) {
   if (key.is_string()) return key.get<std::string>();
@@ -217,6 +199,77 @@ veil::Json python_spelled_keys(const veil::Json& disclosed, const veil::Json& cl
   }
   return out;
 }
+
+// The translation below follows SDJWTHolder._select_disclosures and its two helpers in sd-jwt-python's
+// src/sd_jwt/holder.py (openwallet-foundation-labs/sd-jwt-python, stored version 4274bc7f, lines 85-211). The
+// holder walks the credential and looks each claim up in the tree; it never walks the tree, so a name the
+// credential lacks is ignored (w3c-vc_for_slide_deck's credentialSubject). We walk |claims| (the credential
+// before selective disclosure) and emit, for every claim the holder would disclose if it were selectively
+// disclosable, that claim alone (with_descendants = false): what lies beneath is chosen by the subtree. For a
+// claim that is plain the selection adds nothing, because its parents were selected on the way down.
+class HolderDisclosedTranslation {
+ public:
+  explicit HolderDisclosedTranslation(std::vector<veil::ClaimSelection>& out) : out_(out) {}
+
+  // _select_disclosures (holder.py:85-96): arrays and objects are walked, anything else has nothing beneath.
+  void walk(const veil::Json& claims, const veil::Json& disclosed) {
+    if (claims.is_array()) walk_array(claims, disclosed);
+    if (claims.is_object()) walk_object(claims, disclosed);
+  }
+
+ private:
+  // _select_disclosures_list (holder.py:98-167).
+  void walk_array(const veil::Json& claims, const veil::Json& disclosed) {
+    if (disclosed.is_null()) return;                                                     // holder.py:99-100
+    // `true` on an array stands for [] (holder.py:101-102): the array, none of its elements.
+    const veil::Json entries = disclosed == true ? veil::Json::array() : disclosed;
+    if (!entries.is_array()) FAIL("holder.py:103-108 raises ValueError: " << entries.dump());
+    // zip_longest pairs entries with elements by position (holder.py:110-112); an entry past the end of the
+    // array meets None and selects nothing, an element without an entry meets None and is withheld.
+    for (std::size_t pos = 0; pos < std::min(entries.size(), claims.size()); ++pos) {
+      const veil::Json& entry = entries[pos];
+      // holder.py:129-133: an element is withheld when its entry is in (False, None); Python's `in` compares
+      // with ==, so 0 withholds too. Any other entry ({} and [] included) discloses the element (l. 135).
+      if (entry.is_null() || entry == false || (entry.is_number() && entry == 0)) continue;
+      prefix_.emplace_back(pos);
+      out_.push_back({veil::ClaimPath(prefix_), false});
+      // holder.py:136-165 (disclosable element) and 166-167 (plain element): the entry, `true` read as {} or
+      // [], chooses what is disclosed inside the element.
+      walk(claims[pos], entry);
+      prefix_.pop_back();
+    }
+  }
+
+  // _select_disclosures_dict (holder.py:169-211).
+  void walk_object(const veil::Json& claims, const veil::Json& disclosed) {
+    if (disclosed.is_null()) return;                                                     // holder.py:170-171
+    // `true` on an object stands for {} (holder.py:172-174): the object, none of its members.
+    const veil::Json members = disclosed == true ? veil::Json::object() : disclosed;
+    if (!members.is_object()) FAIL("holder.py:175-180 raises ValueError: " << members.dump());
+    // The holder iterates the credential's members (holder.py:181), both plain ones and those behind "_sd".
+    for (auto it = claims.begin(); it != claims.end(); ++it) {
+      const veil::Json entry = members.contains(it.key()) ? members.at(it.key()) : veil::Json();
+      prefix_.emplace_back(it.key());
+      // holder.py:193: a member is disclosed when the tree names it with a truthy value (Python truthiness:
+      // {} and [] withhold here, unlike in an array).
+      if (python_truthy(entry)) out_.push_back({veil::ClaimPath(prefix_), false});
+      // holder.py:209 and 211: the walk goes on below the member with its entry (None when absent).
+      walk(it.value(), entry);
+      prefix_.pop_back();
+    }
+  }
+
+  static bool python_truthy(const veil::Json& value) {
+    if (value.is_null()) return false;
+    if (value.is_boolean()) return value.get<bool>();
+    if (value.is_number()) return value != 0;
+    if (value.is_string()) return !value.get<std::string>().empty();
+    return !value.empty();  // object or array
+  }
+
+  std::vector<veil::ClaimSelection>& out_;
+  std::vector<veil::ClaimPathElement> prefix_;
+};
 
 }  // namespace
 
@@ -261,11 +314,11 @@ veil::VerificationPolicy generated_policy(const std::string& case_dir, const std
   return policy;
 }
 
-std::vector<veil::ClaimPath> claim_paths_from_holder_disclosed(const veil::Json& holder_disclosed_claims) {
-  std::vector<veil::ClaimPath> paths;
-  std::vector<veil::ClaimPathElement> prefix;
-  collect_paths(holder_disclosed_claims, prefix, paths);
-  return paths;
+std::vector<veil::ClaimSelection> claim_selections_from_holder_disclosed(const veil::Json& holder_disclosed_claims,
+                                                                        const veil::Json& claims) {
+  std::vector<veil::ClaimSelection> selections;
+  HolderDisclosedTranslation(selections).walk(claims, python_spelled_keys(holder_disclosed_claims, claims));
+  return selections;
 }
 
 veil::Json normalized_frame(const veil::Json& frame, const veil::Json& claims) {
@@ -336,9 +389,9 @@ veil::Result<veil::VerifiedPresentation> round_trip(const RoundTrip& run) {
   }
   const veil::SdJwt issued(issuer_jwts, first->disclosures());
 
-  const auto paths = claim_paths_from_holder_disclosed(
-      python_spelled_keys(case_json.value("holder_disclosed_claims", veil::Json::object()), claims));
-  auto presentation = veil::select_disclosures(issued, paths);
+  const auto selections =
+      claim_selections_from_holder_disclosed(case_json.value("holder_disclosed_claims", veil::Json::object()), claims);
+  auto presentation = veil::select_disclosures(issued, selections);
   INFO("select_disclosures: " << (presentation ? "ok" : presentation.error().message));
   REQUIRE(presentation);
   if (key_binding) {
