@@ -110,6 +110,7 @@ Result<std::unique_ptr<Signer>> make_es256_signer(const PrivateJwk& key) {
 }
 
 Result<std::unique_ptr<SignatureVerifier>> make_es256_verifier(const Jwk& key) {
+  if (key.checked_point_) return std::unique_ptr<SignatureVerifier>(new Es256Verifier(key, *key.checked_point_));
   VEIL_TRY(auto verification_key, p256::VerificationKey::parse(key.x(), key.y()));
   return std::unique_ptr<SignatureVerifier>(new Es256Verifier(key, std::move(verification_key)));
 }

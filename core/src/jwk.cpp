@@ -91,11 +91,17 @@ Result<Jwk> Jwk::parse(const Json& jwk) {
   VEIL_TRY(auto x, required_bytes(jwk, "x", p256::kFieldBytes));
   VEIL_TRY(auto y, required_bytes(jwk, "y", p256::kFieldBytes));
   // RFC 8725 §2.5 / ATTACKS J14: refuse off-curve points at import, not at first use.
-  if (auto on_curve = p256::VerificationKey::parse(x, y); !on_curve) return tl::unexpected(on_curve.error());
-  return Jwk(alg, std::move(x), std::move(y), std::move(kid));
+  VEIL_TRY(auto on_curve, p256::VerificationKey::parse(x, y));
+  Jwk key(alg, std::move(x), std::move(y), std::move(kid));
+  key.checked_point_ = std::make_shared<const p256::VerificationKey>(std::move(on_curve));
+  return key;
 }
 
-Jwk Jwk::with_kid(std::string kid) const { return Jwk(alg_, x_, y_, std::move(kid)); }
+Jwk Jwk::with_kid(std::string kid) const {
+  Jwk key(alg_, x_, y_, std::move(kid));
+  key.checked_point_ = checked_point_;
+  return key;
+}
 
 Json Jwk::to_json() const {
   Json out = Json::object();

@@ -90,11 +90,20 @@ std::optional<std::string> UnverifiedJws::typ() const { return string_member(hea
 
 std::string UnverifiedJws::compact() const { return signing_input_ + "." + signature_b64_; }
 
-Result<VerifiedJws> UnverifiedJws::verify(const SignatureVerifier& verifier) const {
+Status UnverifiedJws::check_signature(const SignatureVerifier& verifier) const {
   // RFC 8725 §3.1: the key decides the algorithm; a header alg that differs is refused, never "adapted to".
   if (verifier.alg() != alg_) return fail(ErrorCode::alg_not_allowed, "jws alg does not match the key");
-  VEIL_CHECK(verifier.verify(bytes_of(signing_input_), signature_));
+  return verifier.verify(bytes_of(signing_input_), signature_);
+}
+
+Result<VerifiedJws> UnverifiedJws::verify(const SignatureVerifier& verifier) const& {
+  VEIL_CHECK(check_signature(verifier));
   return VerifiedJws(alg_, header_, payload_);
+}
+
+Result<VerifiedJws> UnverifiedJws::verify(const SignatureVerifier& verifier) && {
+  VEIL_CHECK(check_signature(verifier));
+  return VerifiedJws(alg_, std::move(header_), std::move(payload_));
 }
 
 Result<std::string> sign_jws_compact(const Json& header, const Json& payload, const Signer& signer) {

@@ -40,7 +40,7 @@ Result<KeyBindingClaims> verify_key_binding(std::string_view unverified_kb_jwt, 
                                             std::string_view sd_hash_input, HashAlg sd_alg,
                                             const KeyBindingExpectation& expected, const JsonLimits& limits) {
   // §7.3 step 4.2: the JWS parser enforces the algorithm allow-list (no "none", no HMAC).
-  VEIL_TRY(const UnverifiedJws unverified, UnverifiedJws::parse_compact(unverified_kb_jwt, limits));
+  VEIL_TRY(UnverifiedJws unverified, UnverifiedJws::parse_compact(unverified_kb_jwt, limits));
 
   // §7.3 step 4.4 (checked before the signature because it costs nothing and the outcome is the same).
   const auto typ = unverified.typ();
@@ -49,7 +49,7 @@ Result<KeyBindingClaims> verify_key_binding(std::string_view unverified_kb_jwt, 
   // §7.3 step 4.3: only the key the issuer bound into cnf may sign. A KB-JWT whose alg is not that key's alg
   // was not signed by it either, so both outcomes are the same reason.
   VEIL_TRY(const auto verifier, make_verifier(holder_key));
-  auto verified = unverified.verify(*verifier);
+  auto verified = std::move(unverified).verify(*verifier);
   if (!verified) return fail(ErrorCode::invalid_kb_signature, "kb-jwt is not signed by the cnf key");
   const Json& payload = verified->payload();
 

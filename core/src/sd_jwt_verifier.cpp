@@ -23,13 +23,14 @@ std::optional<std::string> string_claim(const Json& claims, std::string_view nam
 // (RFC 8725 §3.10, ATTACKS J12) and kid is only compared (J13).
 Result<VerifiedJws> verify_one_issuer_jwt(std::string_view compact, const IssuerKeyResolver& issuer_keys,
                                           const JsonLimits& limits) {
-  VEIL_TRY(const UnverifiedJws unverified, UnverifiedJws::parse_compact(compact, limits));
+  VEIL_TRY(UnverifiedJws unverified, UnverifiedJws::parse_compact(compact, limits));
   const std::string iss = string_claim(unverified.unverified_payload(), "iss").value_or("");
   VEIL_TRY(const auto candidates, issuer_keys.candidates(iss, unverified.kid()));
   Error first_error{ErrorCode::invalid_signature, "the issuer signature does not verify"};
   bool have_error = false;
   for (const SignatureVerifier* candidate : candidates) {
-    auto verified = unverified.verify(*candidate);
+    // Moves out of |unverified| only on success, so the next candidate still sees the whole token.
+    auto verified = std::move(unverified).verify(*candidate);
     if (verified) return std::move(*verified);
     if (!have_error) {
       first_error = std::move(verified.error());

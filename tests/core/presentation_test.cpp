@@ -142,6 +142,7 @@ TEST_CASE("presentation selects exactly the disclosures sd-jwt-python's holder c
         CHECK(presentation.error().code == ErrorCode::invalid_jws_header);
         continue;
       }
+      INFO((presentation ? std::string() : presentation.error().message));
       REQUIRE(presentation);
       auto expected = veil_test::read_generated_presentation(case_dir);
       auto reference = json ? SdJwt::parse_json(expected) : SdJwt::parse_compact(expected);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -12,6 +13,11 @@
 #include "veil/secret_bytes.h"
 
 namespace veil {
+
+class SignatureVerifier;
+namespace p256 {
+class VerificationKey;
+}
 
 /// Jwk is a public key that has been checked: an EC P-256 point on the curve (not the point at infinity, x and
 /// y exactly 32 bytes) or a 32-byte Ed25519 key. Holding a Jwk means it is well-formed.
@@ -44,11 +50,15 @@ class Jwk {
   Jwk(JwsAlg alg, std::vector<std::uint8_t> x, std::vector<std::uint8_t> y, std::optional<std::string> kid)
       : alg_(alg), x_(std::move(x)), y_(std::move(y)), kid_(std::move(kid)) {}
   friend class PrivateJwk;
+  friend Result<std::unique_ptr<SignatureVerifier>> make_es256_verifier(const Jwk& key);
 
   JwsAlg alg_;
   std::vector<std::uint8_t> x_;
   std::vector<std::uint8_t> y_;
   std::optional<std::string> kid_;
+  // The P-256 point parse() checked, kept so that a verifier made from this key does not import it a second
+  // time: every presentation's cnf.jwk is parsed and then verified with (about 3 us per import).
+  std::shared_ptr<const p256::VerificationKey> checked_point_;
 };
 
 /// PrivateJwk is a key pair: the public Jwk plus the private scalar (EC "d", 32 bytes) or Ed25519 seed ("d",

@@ -52,10 +52,15 @@ class UnverifiedJws {
 
   /// verify checks the signature with |verifier|. Fails with alg_not_allowed when the header's alg is not the
   /// key's algorithm (no ES256 token is ever checked as EdDSA or vice versa) and invalid_signature otherwise.
-  [[nodiscard]] Result<VerifiedJws> verify(const SignatureVerifier& verifier) const;
+  [[nodiscard]] Result<VerifiedJws> verify(const SignatureVerifier& verifier) const&;
+  /// verify on an expiring UnverifiedJws moves its header and payload into the VerifiedJws instead of copying
+  /// them (the verifier's hot path). The token is left untouched when the signature does not verify, so the
+  /// caller may try another key.
+  [[nodiscard]] Result<VerifiedJws> verify(const SignatureVerifier& verifier) &&;
 
  private:
   UnverifiedJws() = default;
+  Status check_signature(const SignatureVerifier& verifier) const;
   JwsAlg alg_ = JwsAlg::ES256;
   Json header_;
   Json payload_;
