@@ -34,9 +34,9 @@ void send_cacheable_json(httplib::Response& response, const Json& body, std::str
 void send_error(httplib::Response& response, const HttpError& error) {
   Json body = {{"error", error.error}};
   if (!error.description.empty()) body["error_description"] = error.description;
-  if (error.status == 401) {
-    // RFC 6750 §3: a 401 names the scheme the client must use.
-    set_header_once(response, "WWW-Authenticate", "Bearer");
+  if (error.status == 401 && !response.has_header("WWW-Authenticate")) {
+    // RFC 6750 §3: a 401 names the scheme the client must use (a caller may have set a more precise challenge).
+    response.set_header("WWW-Authenticate", "Bearer");
   }
   send_json(response, error.status, body);
 }

@@ -395,6 +395,7 @@ Status serve_until_signal(HttpServer& server, const std::string& host, int port,
   Status bound = server.bind(host, port);
   if (bound && prepare) bound = prepare(server.port());
   if (!bound) {
+    server.stop();  // a failed prepare leaves no listening socket behind
     pthread_sigmask(SIG_SETMASK, &previous, nullptr);
     return bound;
   }

@@ -65,3 +65,11 @@ TEST_CASE("default_error_code names the bare statuses", "[http_response]") {
   CHECK(veil::platform::default_error_code(503) == "server_error");
   CHECK(veil::platform::default_error_code(418) == "invalid_request");
 }
+
+TEST_CASE("send_error keeps a WWW-Authenticate challenge the caller already set", "[http_response]") {
+  httplib::Response response;
+  veil::platform::set_header_once(response, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
+  veil::platform::send_error(response, {401, "invalid_token", {}});
+  CHECK(response.get_header_value_count("WWW-Authenticate") == 1);
+  CHECK(response.get_header_value("WWW-Authenticate") == "Bearer error=\"invalid_token\"");
+}

@@ -464,3 +464,50 @@ TEST_CASE("serve_until_signal fails with io_error and prints nothing when it can
   CHECK(status.error().code == veil::ErrorCode::io_error);
   CHECK(buffer.str().empty());
 }
+
+TEST_CASE("serve_until_signal hands the bound port to prepare before printing and serving", "[http_server]") {
+  HttpServer server;
+  veil::test::LockedStringBuf buffer;
+  std::ostream out(&buffer);
+  std::atomic<int> seen_port{0};
+  std::atomic<bool> finished{false};
+  veil::Status status;
+  std::thread serving([&] {
+    status = veil::platform::serve_until_signal(server, "127.0.0.1", 0, out, [&](int bound_port) -> veil::Status {
+      CHECK(buffer.str().empty());
+      seen_port.store(bound_port);
+      server.router().Get("/port", [bound_port](const httplib::Request&, httplib::Response& response) {
+        veil::platform::send_json(response, 200, Json{{"port", bound_port}});
+      });
+      return {};
+    });
+    finished.store(true);
+  });
+  const auto until = std::chrono::steady_clock::now() + 5s;
+  while (buffer.str().empty() && !finished.load() && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(2ms);
+  }
+  REQUIRE(seen_port.load() == server.port());
+  CHECK(buffer.str() == "listening on http://127.0.0.1:" + std::to_string(server.port()) + "\n");
+  httplib::Client client("127.0.0.1", server.port());
+  auto result = client.Get("/port");
+  REQUIRE(result);
+  CHECK(body_of(result->body) == Json{{"port", server.port()}});
+  REQUIRE(pthread_kill(serving.native_handle(), SIGTERM) == 0);
+  serving.join();
+  CHECK(status.has_value());
+}
+
+TEST_CASE("serve_until_signal returns the error of prepare without printing or serving", "[http_server]") {
+  HttpServer server;
+  veil::test::LockedStringBuf buffer;
+  std::ostream out(&buffer);
+  auto status = veil::platform::serve_until_signal(server, "127.0.0.1", 0, out, [](int) -> veil::Status {
+    return veil::fail(veil::ErrorCode::io_error, "cannot open the data directory");
+  });
+  REQUIRE_FALSE(status);
+  CHECK(status.error().message == "cannot open the data directory");
+  CHECK(buffer.str().empty());
+  RawConnection connection(server.port());
+  CHECK_FALSE(connection.connected());
+}

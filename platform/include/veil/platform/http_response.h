@@ -23,7 +23,8 @@ void send_cacheable_json(httplib::Response& response, const Json& body,
                          std::string_view content_type = "application/json");
 
 /// send_error answers error.status with {"error": error.error, "error_description": error.description}
-/// (the description member is omitted when empty), application/json, Cache-Control: no-store.
+/// (the description member is omitted when empty), application/json, Cache-Control: no-store. A 401 also gets
+/// WWW-Authenticate: Bearer (RFC 6750 §3) unless the response already carries a WWW-Authenticate header.
 void send_error(httplib::Response& response, const HttpError& error);
 
 /// send_text answers |status| with |body| as |content_type| (e.g. a signed token as application/statuslist+jwt)
