@@ -79,7 +79,9 @@ class HttpServer {
   /// run serves connections until stop(); it returns at once if stop() came first. Call bind first.
   void run();
 
-  /// stop makes run() return after the requests in progress end; safe from any thread, before or during run().
+  /// stop closes the listening socket and makes run() return once the workers are done: answers being written are
+  /// finished, requests still arriving and idle keep-alive connections are dropped within ~50 ms. Safe from any
+  /// thread, before or during run(); a stopped server does not start again.
   void stop();
 
   /// start_in_background runs run() on a new thread; join() stops and waits for it (tests use this pair).
