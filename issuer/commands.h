@@ -9,5 +9,6 @@ namespace veil::issuer {
 int keygen_command(std::span<const std::string> args);
 int pubkey_command(std::span<const std::string> args);
 int issue_command(std::span<const std::string> args);
+int serve_command(std::span<const std::string> args);
 
 }  // namespace veil::issuer

@@ -76,6 +76,7 @@ std::string_view error_code_name(ErrorCode code) {
     case ErrorCode::invalid_argument: return "invalid_argument";
     case ErrorCode::io_error: return "io_error";
     case ErrorCode::internal_error: return "internal_error";
+    case ErrorCode::invalid_config: return "invalid_config";
     case ErrorCode::storage_error: return "storage_error";
     case ErrorCode::unsupported_storage_version: return "unsupported_storage_version";
     case ErrorCode::not_found: return "not_found";

@@ -113,6 +113,7 @@ enum class ErrorCode {
 
   // Environment.
   io_error,                // a file could not be read or written
+  invalid_config,          // a service setting (flag or --config member) is unknown, mistyped or out of range
   internal_error,          // a broken internal invariant or a library failure that is not the input's fault
 
   // Storage (SQLite stores of the issuer, verifier and wallet).
