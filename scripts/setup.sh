@@ -33,7 +33,12 @@ fi
 
 # npm packages for the interop tests and the comparison benchmark (tests/interop/package.json).
 here="$(cd "$(dirname "$0")/.." && pwd)"
-if [ -f "$here/tests/interop/package.json" ] && [ ! -d "$here/tests/interop/node_modules/@sd-jwt/sd-jwt-vc" ]; then
+# Each package.json dependency is checked, so that a tree installed before a dependency was added gets it too.
+need_npm=0
+for module in @sd-jwt/sd-jwt-vc @openid4vc/openid4vci @openid4vc/oauth2; do
+  [ -d "$here/tests/interop/node_modules/$module" ] || need_npm=1
+done
+if [ -f "$here/tests/interop/package.json" ] && [ $need_npm -eq 1 ]; then
   echo "setup: installing npm packages for tests/interop"
   (cd "$here/tests/interop" && npm install --no-audit --no-fund --loglevel=error)
 fi
