@@ -59,6 +59,42 @@ double measure(const Settings& settings, const std::function<void()>& op) {
   return rates[rates.size() / 2];
 }
 
+// rate_over runs |op| for at least |seconds| and returns operations per second.
+double rate_over(double seconds, const std::function<void()>& op) {
+  using Clock = std::chrono::steady_clock;
+  long count = 0;
+  const auto start = Clock::now();
+  double elapsed = 0;
+  do {
+    for (int i = 0; i < 10; ++i) op();
+    count += 10;
+    elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+  } while (elapsed < seconds);
+  return static_cast<double>(count) / elapsed;
+}
+
+// measure_paired_ratio alternates |a| and |b| in short back-to-back slices and returns the median of the
+// per-round ratios rate(a) / rate(b). On a shared machine whose load changes from second to second, two medians
+// taken seconds apart drift apart; slices 0.1 s apart see the same load, so their ratio is the stable figure.
+double measure_paired_ratio(const Settings& settings, const std::function<void()>& a, const std::function<void()>& b) {
+  for (int i = 0; i < 20; ++i) {
+    a();
+    b();
+  }
+  constexpr double kSliceSeconds = 0.1;
+  const int pairs = std::max(5, static_cast<int>(settings.rounds * settings.seconds / kSliceSeconds));
+  std::vector<double> ratios;
+  for (int pair = 0; pair < pairs; ++pair) {
+    // Alternate which side goes first so that neither always runs in the other's wake.
+    const bool a_first = pair % 2 == 0;
+    const double first = rate_over(kSliceSeconds, a_first ? a : b);
+    const double second = rate_over(kSliceSeconds, a_first ? b : a);
+    ratios.push_back(a_first ? first / second : second / first);
+  }
+  std::sort(ratios.begin(), ratios.end());
+  return ratios[ratios.size() / 2];
+}
+
 [[noreturn]] void die(const std::string& what) {
   std::fprintf(stderr, "veil_bench: %s\n", what.c_str());
   std::exit(1);
@@ -200,6 +236,13 @@ int main(int argc, char** argv) {
   const double raw_sign_rate = measure(settings, [&] { raw.sign(); });
   const double raw_verify_rate = measure(settings, [&] { raw.verify(); });
   const double bound = raw_verify_rate / 2;  // a verification is two ECDSA verifications (issuer JWT, KB-JWT)
+  // The same ratio from interleaved slices: verify against two raw verifications, side by side in time.
+  const double paired_ratio = measure_paired_ratio(
+      settings, [&] { if (!verifier.verify(presentation)) die("verify failed"); },
+      [&] {
+        raw.verify();
+        raw.verify();
+      });
 
   std::printf("  issue                 %10.0f /s\n", issue_rate);
   std::printf("  present               %10.0f /s\n", present_rate);
@@ -207,12 +250,14 @@ int main(int argc, char** argv) {
   std::printf("  openssl ES256 sign    %10.0f /s\n", raw_sign_rate);
   std::printf("  openssl ES256 verify  %10.0f /s   (bound for verify: raw verify / 2 = %.0f /s)\n", raw_verify_rate,
               bound);
-  std::printf("  verify / bound        %10.1f %%   (target >= 85 %%)\n\n", 100 * verify_rate / bound);
+  std::printf("  verify / bound        %10.1f %%   (target >= 85 %%)\n", 100 * verify_rate / bound);
+  std::printf("  verify / bound        %10.1f %%   (interleaved 0.1 s slices, median ratio)\n\n", 100 * paired_ratio);
   std::printf("bench issue_per_s %.0f\n", issue_rate);
   std::printf("bench present_per_s %.0f\n", present_rate);
   std::printf("bench verify_per_s %.0f\n", verify_rate);
   std::printf("bench openssl_es256_sign_per_s %.0f\n", raw_sign_rate);
   std::printf("bench openssl_es256_verify_per_s %.0f\n", raw_verify_rate);
   std::printf("bench verify_vs_raw_bound %.3f\n", verify_rate / bound);
+  std::printf("bench verify_vs_raw_bound_paired %.3f\n", paired_ratio);
   return 0;
 }

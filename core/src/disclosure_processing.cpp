@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -42,8 +43,10 @@ class DisclosureIndex {
   std::unordered_map<std::string, std::size_t> by_digest_;
 };
 
-// Processor walks the payload once, building the processed copy as it goes. Digests seen are kept as views
-// into the payload and Disclosure values, which outlive the walk.
+// Processor rewrites the payload in place: plain claims stay where they are (no copy of cnf, status or any
+// other signed claim), "_sd" members and digest elements are taken out and replaced by what their Disclosures
+// carry. Digests seen are kept as views into the removed "_sd" arrays and digest elements, which the Processor
+// keeps alive in retired_ until the walk is over.
 class Processor {
  public:
   Processor(std::span<const Disclosure> disclosures, const DisclosureIndex& index, int max_depth)
@@ -51,7 +54,7 @@ class Processor {
     revealed_at_.resize(disclosures.size());
   }
 
-  Result<Json> process_top_level(const Json& payload) { return process_object(payload, 1, /*top_level=*/true); }
+  Status process_top_level(Json& payload) { return process_object(payload, 1, /*top_level=*/true); }
 
   Status check_all_referenced() const {
     for (bool used : used_) {
@@ -68,10 +71,10 @@ class Processor {
   }
 
  private:
-  Result<Json> process_value(const Json& value, int depth) {
+  Status process_value(Json& value, int depth) {
     if (value.is_object()) return process_object(value, depth, /*top_level=*/false);
     if (value.is_array()) return process_array(value, depth);
-    return value;
+    return {};
   }
 
   Status check_depth(int depth) const {
@@ -87,23 +90,25 @@ class Processor {
     return {};
   }
 
-  Result<Json> process_object(const Json& object, int depth, bool top_level) {
+  // retire keeps |value| alive (and where it is in memory) until the walk ends: seen_digests_ points into it.
+  Json& retire(Json&& value) { return retired_.emplace_back(std::move(value)); }
+
+  Status process_object(Json& object, int depth, bool top_level) {
     VEIL_CHECK(check_depth(depth));
-    Json out = Json::object();
+    auto& members = object.get_ref<Json::object_t&>();
     const Json* digests = nullptr;
-    for (auto it = object.begin(); it != object.end(); ++it) {
-      if (it.key() == kSdKey) {
-        digests = &it.value();
-        continue;
-      }
-      // §7.1 step 3.6: _sd_alg is removed; it is defined only at the top level, so elsewhere it is a claim.
-      if (top_level && it.key() == kSdAlgKey) continue;
-      path_.emplace_back(it.key());
-      VEIL_TRY(Json processed, process_value(it.value(), depth + 1));
-      path_.pop_back();
-      out.emplace(it.key(), std::move(processed));
+    if (auto sd = members.find(std::string(kSdKey)); sd != members.end()) {
+      digests = &retire(std::move(sd->second));
+      members.erase(sd);
     }
-    if (digests == nullptr) return out;
+    // §7.1 step 3.6: _sd_alg is removed; it is defined only at the top level, so elsewhere it is a claim.
+    if (top_level) members.erase(std::string(kSdAlgKey));
+    for (auto& [name, value] : members) {
+      path_.emplace_back(name);
+      VEIL_CHECK(process_value(value, depth + 1));
+      path_.pop_back();
+    }
+    if (digests == nullptr) return {};
 
     // §7.1 step 3.2.1 only recognises "_sd" holding an array of strings. The issuer signed anything else, so it
     // is a malformed credential, not a claim to pass on.
@@ -125,28 +130,33 @@ class Processor {
         return fail(ErrorCode::forbidden_claim_name, "a disclosure uses a reserved claim name");
       }
       // §7.1 step 3.3.2.3, covering both plain claims and a second disclosure of the same name.
-      if (out.contains(name)) return fail(ErrorCode::claim_name_conflict, "a disclosed claim name already exists");
+      if (members.contains(name)) return fail(ErrorCode::claim_name_conflict, "a disclosed claim name already exists");
       used_[*found] = true;
       path_.emplace_back(name);
       revealed_at_[*found] = ClaimPath(path_);
-      VEIL_TRY(Json processed, process_value(disclosure.value(), depth + 1));
+      Json value = disclosure.value();
+      VEIL_CHECK(process_value(value, depth + 1));
       path_.pop_back();
-      out.emplace(name, std::move(processed));
+      members.emplace(name, std::move(value));
     }
-    return out;
+    return {};
   }
 
-  Result<Json> process_array(const Json& array, int depth) {
+  Status process_array(Json& array, int depth) {
     VEIL_CHECK(check_depth(depth));
-    Json out = Json::array();
-    for (const Json& element : array) {
+    // The elements move into a fresh array; the old one, with its digest elements, is retired.
+    Json& original = retire(std::move(array));
+    array = Json::array();
+    auto& out = array.get_ref<Json::array_t&>();
+    for (Json& element : original) {
       const std::size_t position = out.size();
       const auto digest_member = element.is_object() ? element.find(kArrayDigestKey) : element.end();
       if (!element.is_object() || digest_member == element.end()) {
         path_.emplace_back(position);
-        VEIL_TRY(Json processed, process_value(element, depth + 1));
+        // Plain elements leave the retired array; its digest elements, which the views point into, stay.
+        out.push_back(std::move(element));
+        VEIL_CHECK(process_value(out.back(), depth + 1));
         path_.pop_back();
-        out.push_back(std::move(processed));
         continue;
       }
       // S10 decision: §7.1 step 3.2.2 recognises only {"...": "<digest>"}. An object that has "..." plus other
@@ -167,11 +177,11 @@ class Processor {
       used_[*found] = true;
       path_.emplace_back(position);
       revealed_at_[*found] = ClaimPath(path_);
-      VEIL_TRY(Json processed, process_value(disclosure.value(), depth + 1));
+      out.push_back(disclosure.value());
+      VEIL_CHECK(process_value(out.back(), depth + 1));
       path_.pop_back();
-      out.push_back(std::move(processed));
     }
-    return out;
+    return {};
   }
 
   std::span<const Disclosure> disclosures_;
@@ -181,6 +191,7 @@ class Processor {
   std::vector<std::optional<ClaimPath>> revealed_at_;
   std::unordered_set<std::string_view> seen_digests_;
   std::vector<ClaimPathElement> path_;
+  std::deque<Json> retired_;  // a deque never moves what it holds, so views into it stay valid
 };
 
 }  // namespace
@@ -192,17 +203,17 @@ Result<HashAlg> read_sd_alg(const Json& issuer_signed_payload) {
   return parse_hash_alg(it->get_ref<const std::string&>());
 }
 
-Result<ProcessedPayload> apply_disclosures(const Json& issuer_signed_payload, std::span<const Disclosure> disclosures,
+Result<ProcessedPayload> apply_disclosures(Json issuer_signed_payload, std::span<const Disclosure> disclosures,
                                            HashAlg sd_alg, int max_depth) {
   if (!issuer_signed_payload.is_object()) {
     return fail(ErrorCode::invalid_jwt_payload, "the issuer-signed payload is not an object");
   }
   VEIL_TRY(const DisclosureIndex index, DisclosureIndex::build(disclosures, sd_alg));
   Processor processor(disclosures, index, max_depth);
-  VEIL_TRY(Json claims, processor.process_top_level(issuer_signed_payload));
+  VEIL_CHECK(processor.process_top_level(issuer_signed_payload));
   // §7.1 step 5: every Disclosure must be reachable from the signed payload.
   VEIL_CHECK(processor.check_all_referenced());
-  return ProcessedPayload{std::move(claims), processor.take_disclosed_paths()};
+  return ProcessedPayload{std::move(issuer_signed_payload), processor.take_disclosed_paths()};
 }
 
 }  // namespace veil

@@ -34,7 +34,8 @@ Result<HashAlg> read_sd_alg(const Json& issuer_signed_payload);
 /// claim_name_conflict when a disclosed name already exists at its level; unreferenced_disclosure when a
 /// Disclosure is not reachable from the payload; nesting_too_deep when the processed claims nest deeper than
 /// |max_depth| objects and arrays.
-Result<ProcessedPayload> apply_disclosures(const Json& issuer_signed_payload, std::span<const Disclosure> disclosures,
+/// The payload is taken by value and rewritten in place: pass it with std::move when it is not needed afterwards.
+Result<ProcessedPayload> apply_disclosures(Json issuer_signed_payload, std::span<const Disclosure> disclosures,
                                            HashAlg sd_alg, int max_depth);
 
 }  // namespace veil

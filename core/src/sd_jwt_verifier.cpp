@@ -94,12 +94,15 @@ Result<VerifiedPresentation> SdJwtVerifier::verify(const SdJwt& unverified_prese
   }
 
   // §7.1 step 2: the Issuer-signed JWT.
-  VEIL_TRY(const VerifiedJws issuer_jwt, verify_issuer_signature(sd_jwt, issuer_keys_, policy_.limits.json));
-  if (policy_.sd_jwt_vc) VEIL_CHECK(check_sd_jwt_vc_typ(issuer_jwt.header(), policy_.accept_legacy_vc_typ));
-  VEIL_TRY(const HashAlg sd_alg, read_sd_alg(issuer_jwt.payload()));
+  VEIL_TRY(VerifiedJws verified_issuer_jwt, verify_issuer_signature(sd_jwt, issuer_keys_, policy_.limits.json));
+  auto [issuer_header, issuer_payload] = std::move(verified_issuer_jwt).take();
+  if (policy_.sd_jwt_vc) VEIL_CHECK(check_sd_jwt_vc_typ(issuer_header, policy_.accept_legacy_vc_typ));
+  VEIL_TRY(const HashAlg sd_alg, read_sd_alg(issuer_payload));
+  // iss and vct must be signed in the clear; checked before the payload is rewritten into the processed claims.
+  const Status vc_claims = policy_.sd_jwt_vc ? check_sd_jwt_vc_claims(issuer_payload) : Status{};
 
   // §7.1 steps 3–5.
-  VEIL_TRY(ProcessedPayload processed, apply_disclosures(issuer_jwt.payload(), sd_jwt.disclosures(), sd_alg,
+  VEIL_TRY(ProcessedPayload processed, apply_disclosures(std::move(issuer_payload), sd_jwt.disclosures(), sd_alg,
                                                          policy_.limits.json.max_depth));
 
   // §7.1 step 6: validity on the processed payload, so an exp the issuer chose to disclose still counts.
@@ -108,7 +111,7 @@ Result<VerifiedPresentation> SdJwtVerifier::verify(const SdJwt& unverified_prese
 
   if (policy_.sd_jwt_vc) {
     VEIL_CHECK(check_never_disclosed(processed.disclosed));
-    VEIL_CHECK(check_sd_jwt_vc_claims(issuer_jwt.payload()));
+    VEIL_CHECK(vc_claims);
   }
 
   // §7.3 step 4.
@@ -123,7 +126,7 @@ Result<VerifiedPresentation> SdJwtVerifier::verify(const SdJwt& unverified_prese
   }
 
   VerifiedPresentation presentation;
-  presentation.issuer_header_ = issuer_jwt.header();
+  presentation.issuer_header_ = std::move(issuer_header);
   presentation.claims_ = std::move(processed.claims);
   presentation.disclosed_ = std::move(processed.disclosed);
   presentation.key_binding_ = std::move(key_binding);

@@ -76,6 +76,14 @@ class VerifiedJws {
   const Json& payload() const { return payload_; }
   JwsAlg alg() const { return alg_; }
 
+  /// Parts is a verified JWS taken apart, for a caller that goes on to rewrite the payload (the SD-JWT verifier
+  /// turns it into the processed claims without copying it).
+  struct Parts {
+    Json header;
+    Json payload;
+  };
+  Parts take() && { return Parts{std::move(header_), std::move(payload_)}; }
+
  private:
   friend class UnverifiedJws;
   VerifiedJws(JwsAlg alg, Json header, Json payload)
