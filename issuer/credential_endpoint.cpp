@@ -52,7 +52,9 @@ platform::HttpResult<std::vector<VerifiedOpenId4VciProof>> verify_proofs(const I
   for (std::size_t i = 0; i < jwts.size(); ++i) {
     auto proof = verify_openid4vci_proof(jwts[i], policy, context.clock);
     if (!proof) {
-      return http_fail(400, std::string(openid4vci_proof_error_name(proof.error().code)),
+      // VCI 1.0 §8.3.1.2: a key proof without a c_nonce is invalid_proof (3); invalid_nonce is for a bad c_nonce.
+      const bool missing_nonce = proof.error().code == ErrorCode::missing_proof_nonce;
+      return http_fail(400, missing_nonce ? "invalid_proof" : std::string(openid4vci_proof_error_name(proof.error().code)),
                        "proof " + std::to_string(i) + ": " + std::string(error_code_name(proof.error().code)) + ": " +
                            proof.error().message);
     }
@@ -71,7 +73,7 @@ platform::HttpResult<void> consume_nonces(const IssuerContext& context,
                                           const std::vector<VerifiedOpenId4VciProof>& proofs) {
   std::set<std::string> nonces;
   for (const auto& proof : proofs) {
-    if (!proof.nonce) return http_fail(400, "invalid_nonce", "a proof has no c_nonce");
+    if (!proof.nonce) return http_fail(400, "invalid_proof", "a proof has no c_nonce");
     nonces.insert(*proof.nonce);
   }
   const std::int64_t now = context.clock.now();

@@ -17,8 +17,9 @@ namespace veil::issuer {
 /// credential per proof key is signed — each with its own salts, decoys, cnf.jwk and never-reused status index —
 /// in the same store transaction that consumes the access token. Answers {"credentials": [{"credential": ...}]}.
 /// Errors (VCI §8.3.1): 401 invalid_token (no, unknown, expired or used token); 400 invalid_credential_request
-/// (shape, batch too large, a key proven twice, the token granted another configuration: ATTACKS P17),
-/// unknown_credential_configuration, invalid_proof (P16), invalid_nonce (P15), invalid_encryption_parameters.
+/// (shape, batch too large, the token granted another configuration: ATTACKS P17), unknown_credential_configuration,
+/// invalid_proof (P16, no proofs, a proof without a c_nonce, a key proven twice), invalid_nonce (an unknown, used or
+/// expired c_nonce: P15), invalid_encryption_parameters.
 platform::HttpResult<Json> credential_response(const IssuerContext& context,
                                                std::optional<std::string_view> access_token, const Json& request);
 

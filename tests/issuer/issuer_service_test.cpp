@@ -133,6 +133,7 @@ TEST_CASE("issuer service: offer, token, nonce and a batch of three credentials 
   auto by_reference = issuer.client().Get(path_of(offer.at("credential_offer_uri")).c_str());
   REQUIRE(by_reference);
   REQUIRE(by_reference->status == 200);
+  CHECK(by_reference->get_header_value("Cache-Control") == "no-store");  // it carries the pre-authorized code
   const Json fetched_offer = body_json(by_reference);
   CHECK(fetched_offer.at("credential_issuer") == issuer.issuer_id());
   CHECK(fetched_offer.at("credential_configuration_ids") == Json::array({"person"}));
@@ -204,6 +205,7 @@ TEST_CASE("issuer service: offer, token, nonce and a batch of three credentials 
       thumbprints.insert(record.at("holder_key_thumbprint").get<std::string>());
     }
     for (const Holder& holder : holders) CHECK(thumbprints.count(holder.key.public_key().thumbprint()) == 1);
+    CHECK(listing->get_header_value("Cache-Control") == "no-store");
     std::vector<std::string> values;
     string_leaves(claims, values);
     REQUIRE(values.size() > 5);
@@ -279,4 +281,61 @@ TEST_CASE("issuer service: revoke, suspend and reinstate show in the next signed
       CHECK(list->status == 404);
     }
   }
+}
+
+TEST_CASE("issuer service: the admin log pages with a cursor and refuses malformed parameters",
+          "[issuer][service][admin]") {
+  IssuerTestServer issuer;
+  std::vector<Holder> holders;
+  for (int i = 0; i < 3; ++i) holders.push_back(Holder::generate(JwsAlg::EdDSA));
+  issuer.issue("age", example_claims("age"), holders);
+  const Json first = body_json(issuer.admin_get("/admin/credentials?limit=2"));
+  REQUIRE(first.at("credentials").size() == 2);
+  REQUIRE(first.contains("next_cursor"));
+  const Json second =
+      body_json(issuer.admin_get("/admin/credentials?limit=2&cursor=" + first.at("next_cursor").dump()));
+  REQUIRE(second.at("credentials").size() == 1);
+  CHECK_FALSE(second.contains("next_cursor"));
+  std::set<std::string> ids;
+  for (const Json& page : {first, second}) {
+    for (const Json& record : page.at("credentials")) ids.insert(record.at("id").get<std::string>());
+  }
+  CHECK(ids.size() == 3);
+  for (const char* query : {"?limit=0", "?limit=1001", "?limit=x", "?cursor=-1", "?limit=1&limit=2", "?order=desc"}) {
+    INFO(query);
+    auto answer = issuer.admin_get(std::string("/admin/credentials") + query);
+    REQUIRE(answer);
+    CHECK(answer->status == 400);
+    CHECK(body_json(answer).at("error") == "invalid_request");
+  }
+}
+
+TEST_CASE("issuer service: metadata names this issuer's endpoints, batch size and credential types",
+          "[issuer][service][metadata]") {
+  IssuerTestServer issuer([](IssuerConfig& config) { config.batch_size = 7; });
+  const std::string id = issuer.issuer_id();
+  const Json credential_issuer = body_json(issuer.client().Get("/.well-known/openid-credential-issuer"));
+  CHECK(credential_issuer.at("credential_issuer") == id);
+  CHECK(credential_issuer.at("credential_endpoint") == id + "/credential");
+  CHECK(credential_issuer.at("nonce_endpoint") == id + "/nonce");
+  CHECK(credential_issuer.at("batch_credential_issuance").at("batch_size") == 7);
+  const Json& configurations = credential_issuer.at("credential_configurations_supported");
+  for (const char* type : {"person", "age", "employment", "professional_licence"}) {
+    INFO(type);
+    REQUIRE(configurations.contains(type));
+    CHECK(configurations.at(type).at("format") == "dc+sd-jwt");
+    const std::string vct = configurations.at(type).at("vct");
+    auto type_metadata = issuer.client().Get((std::string("/types/") + type).c_str());
+    REQUIRE(type_metadata);
+    REQUIRE(type_metadata->status == 200);
+    CHECK(body_json(type_metadata).at("vct") == vct);
+  }
+  auto unknown_type = issuer.client().Get("/types/diploma");
+  REQUIRE(unknown_type);
+  CHECK(unknown_type->status == 404);
+
+  const Json authorization_server = body_json(issuer.client().Get("/.well-known/oauth-authorization-server"));
+  CHECK(authorization_server.at("issuer") == id);
+  CHECK(authorization_server.at("token_endpoint") == id + "/token");
+  CHECK(body_json(issuer.client().Get("/.well-known/jwt-vc-issuer")).at("issuer") == id);
 }
