@@ -1,7 +1,10 @@
 // Every protocol error path of veil-issuer serve over real HTTP, each with the error code and HTTP status
 // OpenID4VCI 1.0 (§6.3, §8.3.1.2) and RFC 6749 / RFC 6750 name for it (ATTACKS P13-P18).
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "issuer/issuer_test_support.h"
 #include "veil/base64url.h"
@@ -464,4 +467,48 @@ TEST_CASE("admin offer creation refuses claims that violate the type's schema, n
   }
   // Nothing was stored: no offer can be redeemed and none is listed.
   CHECK(body_json(issuer.admin_get("/admin/credentials")).at("credentials").empty());
+}
+
+TEST_CASE("concurrent redemptions of one pre-authorized code yield one access token [attack:P13]",
+          "[issuer][token][race][attack:P13]") {
+  IssuerTestServer issuer;
+  const Json offer = issuer.create_offer("age", example_claims("age"));
+  constexpr int kClients = 6;
+  std::vector<int> statuses(kClients, 0);
+  std::vector<std::thread> clients;
+  for (int i = 0; i < kClients; ++i) {
+    clients.emplace_back([&, i] {
+      httplib::Client client("127.0.0.1", issuer.port());
+      auto answer = client.Post("/token", token_form(offer));
+      statuses[static_cast<std::size_t>(i)] = answer ? answer->status : -1;
+    });
+  }
+  for (auto& client : clients) client.join();
+  CHECK(std::count(statuses.begin(), statuses.end(), 200) == 1);
+  CHECK(std::count(statuses.begin(), statuses.end(), 400) == kClients - 1);
+}
+
+TEST_CASE("concurrent credential requests with one access token issue one batch", "[issuer][credential][race]") {
+  IssuerTestServer issuer;
+  const std::string token = issuer.redeem(issuer.create_offer("age", example_claims("age")));
+  constexpr int kClients = 4;
+  std::vector<Json> requests;
+  for (int i = 0; i < kClients; ++i) {
+    requests.push_back(IssuerTestServer::credential_request(
+        "age", issuer.proofs({Holder::generate(JwsAlg::ES256)}, issuer.fresh_nonce())));
+  }
+  std::vector<int> statuses(kClients, 0);
+  std::vector<std::thread> clients;
+  for (int i = 0; i < kClients; ++i) {
+    clients.emplace_back([&, i] {
+      httplib::Client client("127.0.0.1", issuer.port());
+      auto answer = client.Post("/credential", {{"Authorization", "Bearer " + token}},
+                                requests[static_cast<std::size_t>(i)].dump(), "application/json");
+      statuses[static_cast<std::size_t>(i)] = answer ? answer->status : -1;
+    });
+  }
+  for (auto& client : clients) client.join();
+  CHECK(std::count(statuses.begin(), statuses.end(), 200) == 1);
+  CHECK(std::count(statuses.begin(), statuses.end(), 401) == kClients - 1);
+  CHECK(body_json(issuer.admin_get("/admin/credentials")).at("credentials").size() == 1);
 }
