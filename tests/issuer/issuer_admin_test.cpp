@@ -1,5 +1,6 @@
 // The admin API of veil-issuer serve: its bearer key (ATTACKS H10), path ids (H11), signing key rotation and
 // what survives a restart.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <set>
 #include <string>
@@ -211,4 +212,35 @@ TEST_CASE("a restarted issuer keeps its keys, admin key and issued log, and neve
   CHECK(slots.insert(status_slot(last.front())).second);
   CHECK(slots.size() == 7);
   CHECK(body_json(issuer.admin_get("/admin/credentials")).at("credentials").size() == 7);
+}
+
+TEST_CASE("expired offers, tokens and c_nonces are purged by the routes that create them [attack:H12]",
+          "[issuer][admin][attack:H12]") {
+  IssuerTestServer issuer;
+  for (int i = 0; i < 5; ++i) issuer.create_offer("age", example_claims("age"));
+  issuer.redeem(issuer.create_offer("age", example_claims("age")));
+  for (int i = 0; i < 5; ++i) issuer.fresh_nonce();
+  const IssuerConfig& config = issuer.config();
+  issuer.clock().advance(std::max({config.offer_lifetime_seconds, config.access_token_lifetime_seconds,
+                                   config.c_nonce_lifetime_seconds}) +
+                         61);
+  // The next nonce request purges what expired (at most once a minute), so a flood cannot pile rows up.
+  issuer.fresh_nonce();
+  auto leftovers = issuer.app().store().purge_expired(issuer.clock().now());
+  REQUIRE(leftovers);
+  CHECK(leftovers->offers == 0);
+  CHECK(leftovers->access_tokens == 0);
+  CHECK(leftovers->c_nonces == 0);
+}
+
+TEST_CASE("the issuer's data dir is private: directory 0700, admin key and database 0600", "[issuer][admin]") {
+  IssuerTestServer issuer;
+  namespace fs = std::filesystem;
+  const fs::path dir = issuer.config().data_dir;
+  CHECK((fs::status(dir).permissions() & fs::perms::all) == fs::perms::owner_all);
+  for (const char* file : {"admin-api-key", "issuer.db"}) {
+    INFO(file);
+    CHECK((fs::status(dir / file).permissions() & fs::perms::all) ==
+          (fs::perms::owner_read | fs::perms::owner_write));
+  }
 }
