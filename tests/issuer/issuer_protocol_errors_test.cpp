@@ -87,6 +87,10 @@ TEST_CASE("token endpoint kills a code after five wrong tx_codes, then refuses e
     expect_error(issuer.post_form("/token", token_form(offer, wrong_code(tx_code))), 400, "invalid_grant");
   }
   expect_error(issuer.post_form("/token", token_form(offer, tx_code)), 400, "invalid_grant");
+  // A dead code's offer is no longer served either.
+  auto by_reference = issuer.client().Get(path_of(offer.at("credential_offer_uri")).c_str());
+  REQUIRE(by_reference);
+  CHECK(by_reference->status == 404);
 }
 
 TEST_CASE("token endpoint accepts the right tx_code after fewer wrong ones than the limit [attack:P14]",
