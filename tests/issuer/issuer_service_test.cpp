@@ -68,6 +68,23 @@ void string_leaves(const Json& claims, std::vector<std::string>& out) {
   }
 }
 
+// referenced_digests collects every digest |node| refers to: "_sd" arrays and {"...": digest} array elements.
+void referenced_digests(const Json& node, std::set<std::string>& out) {
+  if (node.is_object()) {
+    for (const auto& [name, value] : node.items()) {
+      if (name == "_sd" && value.is_array()) {
+        for (const Json& digest : value) out.insert(digest.get<std::string>());
+      } else if (name == "..." && value.is_string()) {
+        out.insert(value.get<std::string>());
+      } else {
+        referenced_digests(value, out);
+      }
+    }
+  } else if (node.is_array()) {
+    for (const Json& item : node) referenced_digests(item, out);
+  }
+}
+
 std::unique_ptr<veil::SignatureVerifier> verifier_for_kid(const Json& jwks, const std::string& kid) {
   for (const Json& key : jwks.at("keys")) {
     if (key.value("kid", "") != kid) continue;
@@ -169,6 +186,12 @@ TEST_CASE("issuer service: offer, token, nonce and a batch of three credentials 
     salts.insert(issued.salts.begin(), issued.salts.end());
     digests.insert(issued.disclosure_digests.begin(), issued.disclosure_digests.end());
     disclosure_count += issued.salts.size();
+    // Every disclosure is referenced, and decoy digests hide how many claims there are (RFC 9901 §4.2.5).
+    std::set<std::string> referenced;
+    referenced_digests(issued.payload, referenced);
+    for (const Json& value : issued.disclosure_values) referenced_digests(value, referenced);
+    for (const std::string& digest : issued.disclosure_digests) CHECK(referenced.count(digest) == 1);
+    CHECK(referenced.size() > issued.disclosure_digests.size());
 
     const VerifierRun run = verify_with_cli(issuer.temp_dir(), issued.compact, issuer.issuer_id(), jwks);
     INFO(run.output.dump());
