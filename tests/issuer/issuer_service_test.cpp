@@ -288,6 +288,10 @@ TEST_CASE("issuer service: revoke, suspend and reinstate show in the next signed
   REQUIRE(undo);
   CHECK(undo->status == 409);
   CHECK(body_json(undo).at("error") == "status_transition_not_allowed");
+  auto suspend_revoked = issuer.admin_post("/admin/credentials/" + revoked_id + "/suspend");
+  REQUIRE(suspend_revoked);
+  CHECK(suspend_revoked->status == 409);
+  CHECK(body_json(suspend_revoked).at("error") == "status_transition_not_allowed");
   CHECK(status_at(fetch_status_list(issuer, list_uri), payloads[0]) == veil::kStatusInvalid);
 
   SECTION("unknown credentials, actions and lists answer 404") {
