@@ -123,9 +123,17 @@ Status check_config(const IssuerConfig& config) {
     return tl::unexpected(config_error("status_list_ttl_seconds", "exceeds status_list_token_lifetime_seconds"));
   }
   if (config.schemas_dir.empty()) return tl::unexpected(config_error("schemas_dir", "is empty"));
-  if (!config.public_url.empty() && !config.public_url.starts_with("https://") &&
-      !config.public_url.starts_with("http://")) {
-    return tl::unexpected(config_error("public_url", "must be an http:// or https:// URL"));
+  if (!config.public_url.empty()) {
+    const std::string_view url = config.public_url;
+    const std::size_t scheme_end = url.starts_with("https://") ? 8 : url.starts_with("http://") ? 7 : 0;
+    if (scheme_end == 0) return tl::unexpected(config_error("public_url", "must be an http:// or https:// URL"));
+    // An issuer identifier with a path puts its metadata at /.well-known/openid-credential-issuer/<path>
+    // (OpenID4VCI 1.0 §12.2.2, RFC 8414 §3.1); the issuer serves at the root only, so such a URL is refused
+    // rather than announced with metadata nobody can find.
+    const std::size_t path_start = url.find_first_of("/?#", scheme_end);
+    if (path_start != std::string_view::npos && url.substr(path_start) != "/") {
+      return tl::unexpected(config_error("public_url", "must not have a path, query or fragment (serve it at the root)"));
+    }
   }
   return {};
 }
