@@ -37,6 +37,7 @@ struct ConnectionState {
   bool head_too_large = false;
   bool body_too_large = false;
   bool close_after = false;  // the answer was sent without reading the whole request: close, do not reuse
+  bool no_body = false;      // neither Content-Length nor Transfer-Encoding: the body is empty (RFC 9112 §6.3)
 };
 thread_local ConnectionState* current_connection = nullptr;
 
@@ -72,6 +73,8 @@ class GuardedStream final : public httplib::Stream {
 
   ssize_t read(char* ptr, size_t size) override {
     if (failed_) return -1;
+    // httplib 0.11.4 reads such a body until the connection closes; it has length zero, so end it at once.
+    if (!in_head_ && state_.no_body) return 0;
     if (begin_ == end_) {
       if (!wait(POLLIN, read_deadline(), true)) {
         failed_ = true;
@@ -305,7 +308,12 @@ HttpServer::HttpServer(HttpLimits limits) : limits_(limits), impl_(std::make_uni
       if (refusal) break;
       refusal = check(request);
     }
-    if (!refusal) return httplib::Server::HandlerResponse::Unhandled;
+    if (!refusal) {
+      if (current_connection != nullptr) {
+        current_connection->no_body = !request.has_header("Content-Length") && !request.has_header("Transfer-Encoding");
+      }
+      return httplib::Server::HandlerResponse::Unhandled;
+    }
     send_error(response, *refusal);
     if (current_connection != nullptr) current_connection->close_after = true;
     return httplib::Server::HandlerResponse::Handled;
