@@ -26,7 +26,8 @@ std::string nested(std::size_t depth) {
 
 }  // namespace
 
-TEST_CASE("issuer answers 413 to a body over max_body_bytes [attack:H1]", "[issuer][http][attack:H1]") {
+TEST_CASE("issuer answers 413 to a body over max_body_bytes, with Content-Length or chunked [attack:H1][attack:H2]",
+          "[issuer][http][attack:H1][attack:H2]") {
   IssuerTestServer issuer([](IssuerConfig& config) { config.http.max_body_bytes = 4096; });
   const std::string token = issuer.redeem(issuer.create_offer("age", example_claims("age")));
   const std::string big = Json{{"credential_configuration_id", "age"}, {"padding", std::string(8192, 'a')}}.dump();
