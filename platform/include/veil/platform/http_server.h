@@ -22,7 +22,7 @@ namespace veil::platform {
 
 /// HttpLimits bounds what one HTTP server accepts from untrusted clients (ATTACKS.md H1-H4).
 struct HttpLimits {
-  std::size_t max_body_bytes = 1 << 20;       // H1/H2: 413, with Content-Length, chunked or neither
+  std::size_t max_body_bytes = 1 << 20;       // H1/H2: 413, with Content-Length or chunked
   std::size_t max_json_depth = 64;            // passed to parse_json by read_json_body
   std::chrono::seconds read_timeout{5};       // longest wait for any single read
   std::chrono::seconds write_timeout{5};      // longest wait for any single write
@@ -40,7 +40,8 @@ using RequestCheck = std::function<std::optional<HttpError>(const httplib::Reque
 
 /// HttpServer owns an httplib::Server configured with |limits|:
 ///  - bodies beyond max_body_bytes answer 413 and close the connection, whether the client sent a
-///    Content-Length, chunked transfer coding or neither (httplib 0.11.4 only limits Content-Length itself);
+///    Content-Length or chunked transfer coding (httplib 0.11.4 only limits Content-Length itself); a request
+///    with neither has an empty body (RFC 9112 §6.3; httplib read it until the client closed);
 ///    compressed request bodies (Content-Encoding other than identity) answer 415 (no decompression bombs);
 ///  - request heads beyond max_header_bytes answer 431; a request line beyond 8192 bytes answers 414 and a single
 ///    header line beyond 8192 bytes 400 (httplib's compiled-in limits);
