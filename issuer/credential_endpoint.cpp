@@ -19,10 +19,12 @@ platform::HttpError invalid_token(std::string description) {
 
 // read_jwt_proofs returns the proofs.jwt array (VCI §8.2): a non-empty array of strings, at most batch_size.
 platform::HttpResult<std::vector<std::string>> read_jwt_proofs(const Json& request, std::size_t batch_size) {
-  if (request.contains("proof")) {
-    return http_fail(400, "invalid_credential_request", "send proofs, not the pre-1.0 proof parameter");
-  }
+  // §8.2: unrecognised parameters are ignored, so a pre-1.0 "proof" next to "proofs" does no harm; alone it
+  // gets a hint.
   const auto proofs = request.find("proofs");
+  if ((proofs == request.end() || !proofs->is_object()) && request.contains("proof")) {
+    return http_fail(400, "invalid_proof", "send proofs (OpenID4VCI 1.0), not the pre-1.0 proof parameter");
+  }
   if (proofs == request.end() || !proofs->is_object()) {
     return http_fail(400, "invalid_proof", "proofs is missing: this issuer binds every credential to a key");
   }
@@ -52,9 +54,7 @@ platform::HttpResult<std::vector<VerifiedOpenId4VciProof>> verify_proofs(const I
   for (std::size_t i = 0; i < jwts.size(); ++i) {
     auto proof = verify_openid4vci_proof(jwts[i], policy, context.clock);
     if (!proof) {
-      // VCI 1.0 §8.3.1.2: a key proof without a c_nonce is invalid_proof (3); invalid_nonce is for a bad c_nonce.
-      const bool missing_nonce = proof.error().code == ErrorCode::missing_proof_nonce;
-      return http_fail(400, missing_nonce ? "invalid_proof" : std::string(openid4vci_proof_error_name(proof.error().code)),
+      return http_fail(400, std::string(openid4vci_proof_error_name(proof.error().code)),
                        "proof " + std::to_string(i) + ": " + std::string(error_code_name(proof.error().code)) + ": " +
                            proof.error().message);
     }

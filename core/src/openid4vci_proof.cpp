@@ -109,8 +109,9 @@ Result<VerifiedOpenId4VciProof> verify_openid4vci_proof(std::string_view compact
 }
 
 std::string_view openid4vci_proof_error_name(ErrorCode code) {
-  // §8.3.1.2: invalid_nonce tells the Wallet to fetch a fresh c_nonce and retry; everything else is invalid_proof.
-  if (code == ErrorCode::missing_proof_nonce || code == ErrorCode::nonce_mismatch) return "invalid_nonce";
+  // §8.3.1.2: invalid_nonce is for a c_nonce that is wrong or stale (fetch a fresh one and retry); a proof with no
+  // c_nonce at all is case (3) of invalid_proof, like every other defect of a proof.
+  if (code == ErrorCode::nonce_mismatch) return "invalid_nonce";
   return "invalid_proof";
 }
 

@@ -249,11 +249,12 @@ TEST_CASE("issuer rejects a key proof whose alg is not its jwk's algorithm", "[o
   CHECK(rejection(sign_raw(header, good_payload())) == ErrorCode::alg_not_allowed);
 }
 
-TEST_CASE("issuer rejects a key proof without a nonce, mapped to invalid_nonce", "[openid4vci_proof]") {
+TEST_CASE("issuer rejects a key proof without a nonce, mapped to invalid_proof (VCI 1.0 §8.3.1.2 case 3)",
+          "[openid4vci_proof]") {
   auto no_nonce = claims();
   no_nonce.nonce.reset();
   CHECK(rejection(sign(no_nonce)) == ErrorCode::missing_proof_nonce);
-  CHECK(veil::openid4vci_proof_error_name(ErrorCode::missing_proof_nonce) == "invalid_nonce");
+  CHECK(veil::openid4vci_proof_error_name(ErrorCode::missing_proof_nonce) == "invalid_proof");
   auto optional_nonce = policy();
   optional_nonce.require_nonce = false;
   auto verified = veil::verify_openid4vci_proof(sign(no_nonce), optional_nonce, FixedClock(kNow));

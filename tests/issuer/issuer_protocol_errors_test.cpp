@@ -410,12 +410,17 @@ TEST_CASE("credential endpoint refuses requests of the wrong shape", "[issuer][c
     expect_error(issuer.post_json("/credential", {{"credential_configuration_id", "age"}}, token), 400,
                  "invalid_proof");
   }
-  SECTION("the pre-1.0 single proof parameter") {
+  SECTION("only the pre-1.0 single proof parameter") {
     expect_error(issuer.post_json("/credential",
                                   {{"credential_configuration_id", "age"},
                                    {"proof", {{"proof_type", "jwt"}, {"jwt", proof}}}},
                                   token),
-                 400, "invalid_credential_request");
+                 400, "invalid_proof");
+  }
+  SECTION("a pre-1.0 proof parameter next to proofs is ignored, as §8.2 says of unknown parameters") {
+    Json request = IssuerTestServer::credential_request("age", {proof});
+    request["proof"] = {{"proof_type", "jwt"}, {"jwt", proof}};
+    CHECK(issuer.post_json("/credential", request, token)->status == 200);
   }
   SECTION("an empty proofs.jwt array") {
     expect_error(issuer.post_json("/credential", IssuerTestServer::credential_request("age", {}), token), 400,

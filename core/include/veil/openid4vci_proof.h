@@ -58,8 +58,8 @@ struct VerifiedOpenId4VciProof {
                                                                       const Clock& clock);
 
 /// openid4vci_proof_error_name returns the OpenID4VCI Credential Error (§8.3.1.2) a failed key proof answers:
-/// "invalid_nonce" for missing_proof_nonce (and nonce_mismatch, which a caller's c_nonce check may use), and
-/// "invalid_proof" for every other code.
+/// "invalid_nonce" for nonce_mismatch (a caller's c_nonce check may use it), and "invalid_proof" for every other
+/// code, missing_proof_nonce included (§8.3.1.2 invalid_proof case 3: a key proof without a c_nonce).
 std::string_view openid4vci_proof_error_name(ErrorCode code);
 
 /// OpenId4VciProofClaims are the payload members a Wallet signs into a key proof.
