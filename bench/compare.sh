@@ -45,4 +45,7 @@ done
 bound="$(figure "$veil_out" verify_vs_raw_bound)"
 printf "  verify   %s of the raw OpenSSL bound (verify/2)              target >= 0.85: %s\n" "$bound" \
   "$(verdict "$bound" 0.85)"
+paired="$(figure "$veil_out" verify_vs_raw_bound_paired)"
+printf "  verify   %s of the bound, interleaved 0.1 s slices (median)   target >= 0.85: %s\n" "$paired" \
+  "$(verdict "$paired" 0.85)"
 cat "$veil_out.ratios"; rm -f "$veil_out.ratios"
