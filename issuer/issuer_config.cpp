@@ -67,6 +67,22 @@ Status read_http(IssuerConfig& config, const Json& value, std::string_view name)
   return {};
 }
 
+Status read_rate_limit(IssuerConfig& config, const Json& value, std::string_view name) {
+  if (!value.is_object()) return tl::unexpected(config_error(name, "must be an object"));
+  for (const auto& [member, member_value] : value.items()) {
+    const std::string qualified = "rate_limit." + member;
+    double* target = member == "per_second" ? &config.public_rate_limit.per_second
+                     : member == "burst"    ? &config.public_rate_limit.burst
+                                            : nullptr;
+    if (target == nullptr) return tl::unexpected(config_error(qualified, "is not a setting"));
+    if (!member_value.is_number() || member_value.get<double>() < 1 || member_value.get<double>() > 1e6) {
+      return tl::unexpected(config_error(qualified, "must be a number from 1 to 1000000"));
+    }
+    *target = member_value.get<double>();
+  }
+  return {};
+}
+
 Status read_signing_alg(IssuerConfig& config, const Json& value, std::string_view name) {
   if (value == "ES256") {
     config.signing_alg = JwsAlg::ES256;
@@ -101,6 +117,7 @@ const std::map<std::string, MemberReader, std::less<>>& member_readers() {
       {"status_list_token_lifetime_seconds",
        integer<std::int64_t>(&IssuerConfig::status_list_token_lifetime_seconds, 60, 30 * 86400)},
       {"http", read_http},
+      {"rate_limit", read_rate_limit},
   };
   return readers;
 }

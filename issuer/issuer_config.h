@@ -10,6 +10,7 @@
 #include "veil/json.h"
 #include "veil/jws_alg.h"
 #include "veil/platform/http_server.h"
+#include "veil/platform/rate_limiter.h"
 
 namespace veil::issuer {
 
@@ -45,6 +46,9 @@ struct IssuerConfig {
   std::int64_t status_list_token_lifetime_seconds = 86400;
 
   platform::HttpLimits http;
+  /// public_rate_limit bounds, per client address, the public endpoints that create state or sign: /token,
+  /// /nonce, /credential and the offer URI (ATTACKS H12). 429 beyond it.
+  platform::RateLimit public_rate_limit;
 };
 
 /// apply_config_file overlays the members of a --config JSON document on |config|. Member names are the field

@@ -78,6 +78,18 @@ void install_metadata_routes(platform::HttpServer& server, IssuerApp& app) {
   });
 }
 
+// install_rate_limit refuses, before routing, a client that floods the public endpoints which store state or
+// sign (ATTACKS H12); metadata, types and status lists stay unlimited (cacheable, cheap, read-only).
+void install_rate_limit(platform::HttpServer& server, const IssuerConfig& config) {
+  auto limiter = std::make_shared<platform::RateLimiter>(config.public_rate_limit);
+  server.add_request_check([limiter](const Request& request) -> std::optional<HttpError> {
+    const bool limited = request.path == kTokenPath || request.path == kNoncePath || request.path == kCredentialPath ||
+                         request.path.starts_with(kCredentialOffersPath);
+    if (!limited || limiter->allow(request.remote_addr)) return std::nullopt;
+    return HttpError{429, "too_many_requests", "slow down: too many requests from this address"};
+  });
+}
+
 void install_protocol_routes(platform::HttpServer& server, IssuerApp& app) {
   auto& router = server.router();
   router.Get(R"(/offers/([^/]+))", [&app](const Request& request, Response& response) {
@@ -133,6 +145,7 @@ void install_admin_routes(platform::HttpServer& server, IssuerApp& app) {
 }  // namespace
 
 void install_routes(platform::HttpServer& server, IssuerApp& app) {
+  install_rate_limit(server, app.config());
   install_metadata_routes(server, app);
   install_protocol_routes(server, app);
   install_admin_routes(server, app);

@@ -11,7 +11,8 @@ namespace veil::issuer {
 /// /.well-known/jwt-vc-issuer, /types/<id>, /offers/<offer_id>, /status/<list_id>; POST /token, /nonce, /credential;
 /// admin (Authorization: Bearer <admin key>, compared in constant time) — POST /admin/offers,
 /// GET /admin/credentials, POST /admin/credentials/<id>/(revoke|suspend|reinstate), POST /admin/keys/rotate.
-/// |app| must outlive the server.
+/// The state-creating public endpoints are rate-limited per client address (config rate_limit). |app| must
+/// outlive the server.
 void install_routes(platform::HttpServer& server, IssuerApp& app);
 
 }  // namespace veil::issuer

@@ -185,3 +185,22 @@ TEST_CASE("issuer never answers a cross-origin preflight with CORS headers [atta
   for (const auto& [name, value] : metadata->headers) CHECK_FALSE(name.starts_with("Access-Control-Allow"));
   CHECK(metadata->get_header_value("X-Content-Type-Options") == "nosniff");
 }
+
+TEST_CASE("a client flooding the public endpoints gets 429 while metadata stays available [attack:H12]",
+          "[issuer][http][attack:H12]") {
+  IssuerTestServer issuer([](IssuerConfig& config) { config.public_rate_limit = {/*per_second=*/1, /*burst=*/5}; });
+  int refused = 0;
+  for (int i = 0; i < 10; ++i) {
+    const auto answer = issuer.client().Post("/nonce");
+    REQUIRE(answer);
+    if (answer->status == 429) {
+      ++refused;
+      CHECK(body_json(answer).at("error") == "too_many_requests");
+    }
+  }
+  // Five fit the burst; at one per second, at most one more can have refilled while the loop ran.
+  CHECK(refused >= 4);
+  const auto metadata = issuer.client().Get("/.well-known/openid-credential-issuer");
+  REQUIRE(metadata);
+  CHECK(metadata->status == 200);
+}
