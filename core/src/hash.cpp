@@ -31,10 +31,20 @@ std::vector<std::uint8_t> hash_bytes(HashAlg alg, std::string_view data) {
   static EVP_MD* const sha_384 = EVP_MD_fetch(nullptr, "SHA2-384", nullptr);
   static EVP_MD* const sha_512 = EVP_MD_fetch(nullptr, "SHA2-512", nullptr);
   const EVP_MD* md = alg == HashAlg::sha_256 ? sha_256 : alg == HashAlg::sha_384 ? sha_384 : sha_512;
+  // One context per thread, reset by each init: EVP_Digest would allocate and free one per call.
+  struct Context {
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    ~Context() { EVP_MD_CTX_free(ctx); }
+  };
+  thread_local Context context;
   std::vector<std::uint8_t> out(static_cast<std::size_t>(EVP_MD_get_size(md)));
   unsigned int size = 0;
   // Hashing in-memory bytes with a fetched digest cannot fail short of memory exhaustion.
-  if (EVP_Digest(data.data(), data.size(), out.data(), &size, md, nullptr) != 1) std::abort();
+  if (context.ctx == nullptr || EVP_DigestInit_ex2(context.ctx, md, nullptr) != 1 ||
+      EVP_DigestUpdate(context.ctx, data.data(), data.size()) != 1 ||
+      EVP_DigestFinal_ex(context.ctx, out.data(), &size) != 1) {
+    std::abort();
+  }
   return out;
 }
 
