@@ -13,13 +13,6 @@ using namespace veil::issuer::testing;
 
 namespace {
 
-void expect_error(const httplib::Result& answer, int status, const std::string& error) {
-  REQUIRE(answer);
-  INFO("status " << answer->status << " body " << answer->body);
-  CHECK(answer->status == status);
-  CHECK(body_json(answer).at("error") == error);
-}
-
 std::string nested(std::size_t depth) {
   return "{\"credential_configuration_id\": " + std::string(depth, '[') + std::string(depth, ']') + "}";
 }

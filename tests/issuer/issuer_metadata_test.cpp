@@ -1,4 +1,5 @@
 #include "issuer/issuer_metadata.h"
+#include "support/temp_dir.h"
 
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -13,6 +14,8 @@ using veil::ErrorCode;
 using veil::Json;
 using veil::JwsAlg;
 using namespace veil::issuer;
+
+using veil_test::TempDir;
 
 namespace {
 
@@ -76,23 +79,6 @@ std::string percent_decode(std::string_view text) {
   return out;
 }
 
-class TempDir {
- public:
-  TempDir() {
-    std::random_device random;
-    path_ = (std::filesystem::temp_directory_path() / ("veil-catalog-" + std::to_string(random()))).string();
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code error;
-    std::filesystem::remove_all(path_, error);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
 void write_file(const std::string& path, const std::string& text) {
   std::filesystem::create_directories(std::filesystem::path(path).parent_path());
   std::ofstream(path) << text;
@@ -136,21 +122,21 @@ TEST_CASE("catalog accepts each type's example claims and rejects claims outside
 }
 
 TEST_CASE("catalog refuses a schemas directory with a broken or duplicate type", "[issuer_metadata]") {
-  TempDir dir;
+  TempDir dir("veil-catalog");
   CHECK(CredentialCatalog::load(dir.path()).error().code == ErrorCode::io_error);
-  CHECK(CredentialCatalog::load(dir.path() + "/absent").error().code == ErrorCode::io_error);
+  CHECK(CredentialCatalog::load(dir.file("absent")).error().code == ErrorCode::io_error);
   const std::string schema = R"({"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object"})";
-  write_file(dir.path() + "/one/type_metadata.json", R"({"vct": "urn:x:one"})");
-  write_file(dir.path() + "/one/claims.schema.json", schema);
+  write_file(dir.file("one/type_metadata.json"), R"({"vct": "urn:x:one"})");
+  write_file(dir.file("one/claims.schema.json"), schema);
   REQUIRE(CredentialCatalog::load(dir.path()));
-  write_file(dir.path() + "/two/type_metadata.json", R"({"vct": "urn:x:one"})");
-  write_file(dir.path() + "/two/claims.schema.json", schema);
+  write_file(dir.file("two/type_metadata.json"), R"({"vct": "urn:x:one"})");
+  write_file(dir.file("two/claims.schema.json"), schema);
   CHECK(CredentialCatalog::load(dir.path()).error().code == ErrorCode::invalid_type_metadata);
-  write_file(dir.path() + "/two/type_metadata.json", R"({"vct": "urn:x:two"})");
-  write_file(dir.path() + "/two/claims.schema.json", R"({"$dynamicRef": "#x"})");
+  write_file(dir.file("two/type_metadata.json"), R"({"vct": "urn:x:two"})");
+  write_file(dir.file("two/claims.schema.json"), R"({"$dynamicRef": "#x"})");
   CHECK(CredentialCatalog::load(dir.path()).error().code == ErrorCode::invalid_json_schema);
-  write_file(dir.path() + "/two/claims.schema.json", schema);
-  write_file(dir.path() + "/two/type_metadata.json", R"({"name": "no vct"})");
+  write_file(dir.file("two/claims.schema.json"), schema);
+  write_file(dir.file("two/type_metadata.json"), R"({"name": "no vct"})");
   CHECK(CredentialCatalog::load(dir.path()).error().code == ErrorCode::invalid_type_metadata);
 }
 

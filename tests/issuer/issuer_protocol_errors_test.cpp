@@ -16,16 +16,6 @@ using namespace veil::issuer::testing;
 
 namespace {
 
-// expect_error REQUIREs an answer with |status| and the JSON error envelope {"error": |error|}.
-Json expect_error(const httplib::Result& answer, int status, const std::string& error) {
-  REQUIRE(answer);
-  INFO("status " << answer->status << " body " << answer->body);
-  CHECK(answer->status == status);
-  const Json body = body_json(answer);
-  CHECK(body.at("error") == error);
-  return body;
-}
-
 httplib::Params token_form(const Json& offer) {
   return {{"grant_type", kPreAuthorizedCodeGrant}, {"pre-authorized_code", pre_authorized_code(offer)}};
 }

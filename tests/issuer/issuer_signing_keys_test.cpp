@@ -1,4 +1,5 @@
 #include "issuer/issuer_signing_keys.h"
+#include "support/temp_dir.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -18,30 +19,12 @@ using veil::JwsAlg;
 using veil::issuer::IssuerSigningKeys;
 using veil::issuer::SigningKeyOptions;
 
+using veil_test::TempDir;
+
 namespace {
 
 constexpr std::int64_t kNow = 1'760'000'000;
 constexpr std::int64_t kDay = 24 * 3600;
-
-// TempDir is a fresh directory removed with everything in it when the test ends.
-class TempDir {
- public:
-  TempDir() {
-    std::random_device random;
-    path_ = (std::filesystem::temp_directory_path() /
-             ("veil-signing-keys-" + std::to_string(::getpid()) + "-" + std::to_string(random())))
-                .string();
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code error;
-    std::filesystem::remove_all(path_, error);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 std::unique_ptr<IssuerSigningKeys> open_keys(const TempDir& dir, const SigningKeyOptions& options = {}) {
   auto keys = IssuerSigningKeys::open(dir.path(), options);
@@ -64,15 +47,15 @@ mode_t mode_of(const std::string& path) {
 }  // namespace
 
 TEST_CASE("first start generates an ES256 key named by its thumbprint, mode 0600", "[signing_keys]") {
-  TempDir dir;
+  TempDir dir("veil-signing-keys");
   auto keys = open_keys(dir);
   const auto current = keys->current();
   REQUIRE(current.signer);
   CHECK(current.signer->alg() == JwsAlg::ES256);
   CHECK(current.signer->kid() == std::optional<std::string>(current.kid));
-  const std::string key_file = dir.path() + "/keys/" + current.kid + ".jwk";
+  const std::string key_file = dir.file("keys/") + current.kid + ".jwk";
   CHECK(mode_of(key_file) == 0600);
-  CHECK(mode_of(dir.path() + "/keys") == 0700);
+  CHECK(mode_of(dir.file("keys")) == 0700);
   const Json jwks = keys->jwks(kNow);
   REQUIRE(jwks["keys"].size() == 1);
   CHECK(jwks["keys"][0]["kid"] == current.kid);
@@ -85,14 +68,14 @@ TEST_CASE("first start generates an ES256 key named by its thumbprint, mode 0600
 }
 
 TEST_CASE("a second start loads the same key instead of generating one", "[signing_keys]") {
-  TempDir dir;
+  TempDir dir("veil-signing-keys");
   const std::string kid = open_keys(dir)->current().kid;
   CHECK(open_keys(dir)->current().kid == kid);
-  CHECK(std::distance(std::filesystem::directory_iterator(dir.path() + "/keys"), {}) == 2);  // key + state.json
+  CHECK(std::distance(std::filesystem::directory_iterator(dir.file("keys")), {}) == 2);  // key + state.json
 }
 
 TEST_CASE("the issuer can generate an EdDSA key instead", "[signing_keys]") {
-  TempDir dir;
+  TempDir dir("veil-signing-keys");
   SigningKeyOptions options;
   options.alg = JwsAlg::EdDSA;
   auto keys = open_keys(dir, options);
@@ -101,7 +84,7 @@ TEST_CASE("the issuer can generate an EdDSA key instead", "[signing_keys]") {
 }
 
 TEST_CASE("signatures of the current key verify with the published JWKS", "[signing_keys]") {
-  TempDir dir;
+  TempDir dir("veil-signing-keys");
   auto keys = open_keys(dir);
   const auto current = keys->current();
   auto token = veil::sign_jws_compact(Json::object(), Json{{"iss", "https://issuer.example"}}, *current.signer);
@@ -117,7 +100,7 @@ TEST_CASE("signatures of the current key verify with the published JWKS", "[sign
 }
 
 TEST_CASE("rotation makes a new current key and keeps the old public key published", "[signing_keys]") {
-  TempDir dir;
+  TempDir dir("veil-signing-keys");
   SigningKeyOptions options;
   options.max_credential_lifetime_seconds = 30 * kDay;
   auto keys = open_keys(dir, options);
@@ -136,7 +119,7 @@ TEST_CASE("rotation makes a new current key and keeps the old public key publish
 }
 
 TEST_CASE("a retired key leaves the JWKS after the longest credential lifetime", "[signing_keys]") {
-  TempDir dir;
+  TempDir dir("veil-signing-keys");
   SigningKeyOptions options;
   options.max_credential_lifetime_seconds = 30 * kDay;
   auto keys = open_keys(dir, options);
@@ -152,9 +135,9 @@ TEST_CASE("a retired key leaves the JWKS after the longest credential lifetime",
 }
 
 TEST_CASE("loading refuses a key file readable by group or others", "[signing_keys]") {
-  TempDir dir;
+  TempDir dir("veil-signing-keys");
   const std::string kid = open_keys(dir)->current().kid;
-  const std::string key_file = dir.path() + "/keys/" + kid + ".jwk";
+  const std::string key_file = dir.file("keys/") + kid + ".jwk";
   for (mode_t mode : {0640, 0604, 0660}) {
     REQUIRE(::chmod(key_file.c_str(), mode) == 0);
     auto keys = IssuerSigningKeys::open(dir.path(), {});
@@ -164,9 +147,9 @@ TEST_CASE("loading refuses a key file readable by group or others", "[signing_ke
 }
 
 TEST_CASE("loading refuses a key file that does not hold the key its kid names", "[signing_keys]") {
-  TempDir dir;
+  TempDir dir("veil-signing-keys");
   const std::string kid = open_keys(dir)->current().kid;
-  const std::string key_file = dir.path() + "/keys/" + kid + ".jwk";
+  const std::string key_file = dir.file("keys/") + kid + ".jwk";
   auto other = veil::PrivateJwk::generate(JwsAlg::ES256);
   REQUIRE(other);
   std::filesystem::remove(key_file);
@@ -181,9 +164,9 @@ TEST_CASE("loading refuses a key file that does not hold the key its kid names",
 }
 
 TEST_CASE("loading refuses a malformed state.json or a kid that is a path", "[signing_keys]") {
-  TempDir dir;
+  TempDir dir("veil-signing-keys");
   open_keys(dir);
-  const std::string state = dir.path() + "/keys/state.json";
+  const std::string state = dir.file("keys/state.json");
   for (const char* text : {"[]", "{\"current\": 1, \"retired\": []}", "{\"current\": \"../../etc/passwd\", \"retired\": []}",
                            "{\"current\": \"abc\"}"}) {
     {
@@ -197,9 +180,9 @@ TEST_CASE("loading refuses a malformed state.json or a kid that is a path", "[si
 }
 
 TEST_CASE("a missing current key file is an io error, not a new key", "[signing_keys]") {
-  TempDir dir;
+  TempDir dir("veil-signing-keys");
   const std::string kid = open_keys(dir)->current().kid;
-  std::filesystem::remove(dir.path() + "/keys/" + kid + ".jwk");
+  std::filesystem::remove(dir.file("keys/") + kid + ".jwk");
   auto keys = IssuerSigningKeys::open(dir.path(), {});
   REQUIRE_FALSE(keys);
   CHECK(keys.error().code == ErrorCode::io_error);

@@ -14,8 +14,10 @@
 #include <catch2/catch.hpp>
 
 #include "issuer/sqlite_issuer_store.h"
+#include "support/temp_dir.h"
 
 using veil::ErrorCode;
+using veil_test::TempDir;
 using veil::Json;
 using veil::issuer::AccessTokenGrant;
 using veil::issuer::CredentialAllocation;
@@ -36,23 +38,8 @@ constexpr std::int64_t kNow = 1'800'000'000;
 constexpr std::int64_t kCodeLifetime = 300;
 constexpr std::int64_t kTokenLifetime = 600;
 
-// TempDir is a fresh directory removed with everything in it at the end of the test.
-struct TempDir {
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "veil-issuer-store-XXXXXX").string();
-    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    path = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path, ignored);
-  }
-  std::string db() const { return (path / "issuer.db").string(); }
-  std::filesystem::path path;
-};
-
 std::unique_ptr<SqliteIssuerStore> open_store(const TempDir& dir, const SqliteIssuerStoreOptions& options = {}) {
-  auto store = SqliteIssuerStore::open(dir.db(), options);
+  auto store = SqliteIssuerStore::open(dir.file("issuer.db"), options);
   REQUIRE(store);
   return std::move(*store);
 }
@@ -137,7 +124,7 @@ std::string file_bytes(const std::filesystem::path& path) {
 }  // namespace
 
 TEST_CASE("a pre-authorized code is redeemed once, then it is used [attack:P13]", "[issuer_store][attack:P13]") {
-  TempDir dir;
+  TempDir dir("veil-issuer-store");
   auto store = open_store(dir);
   const TestOffer offer = create_offer(*store);
 
@@ -155,7 +142,7 @@ TEST_CASE("a pre-authorized code is redeemed once, then it is used [attack:P13]"
 }
 
 TEST_CASE("an expired pre-authorized code is refused, used or not [attack:P13]", "[issuer_store][attack:P13]") {
-  TempDir dir;
+  TempDir dir("veil-issuer-store");
   auto store = open_store(dir);
   const TestOffer unused = create_offer(*store);
   const std::int64_t expiry = kNow + kCodeLifetime;
@@ -178,7 +165,7 @@ TEST_CASE("an expired pre-authorized code is refused, used or not [attack:P13]",
 }
 
 TEST_CASE("wrong tx_codes kill the pre-authorized code at the limit [attack:P14]", "[issuer_store][attack:P14]") {
-  TempDir dir;
+  TempDir dir("veil-issuer-store");
   auto store = open_store(dir);
   const TestOffer offer = create_offer(*store, "493536");
   const std::string& code = offer.secrets.pre_authorized_code;
@@ -199,7 +186,7 @@ TEST_CASE("wrong tx_codes kill the pre-authorized code at the limit [attack:P14]
 }
 
 TEST_CASE("the wrong tx_code count survives reopening the store [attack:P14]", "[issuer_store][attack:P14]") {
-  TempDir dir;
+  TempDir dir("veil-issuer-store");
   TestOffer offer;
   {
     auto store = open_store(dir, {.max_tx_code_attempts = 2});
@@ -212,7 +199,7 @@ TEST_CASE("the wrong tx_code count survives reopening the store [attack:P14]", "
 }
 
 TEST_CASE("the right tx_code redeems; a missing or unexpected one counts no attempt", "[issuer_store]") {
-  TempDir dir;
+  TempDir dir("veil-issuer-store");
   auto store = open_store(dir, {.max_tx_code_attempts = 1});
   const TestOffer with_pin = create_offer(*store, "4711");
   const TestOffer without_pin = create_offer(*store);
@@ -228,7 +215,7 @@ TEST_CASE("the right tx_code redeems; a missing or unexpected one counts no atte
 }
 
 TEST_CASE("the offer URI serves an offer only while unexpired and unredeemed", "[issuer_store]") {
-  TempDir dir;
+  TempDir dir("veil-issuer-store");
   auto store = open_store(dir);
   const TestOffer offer = create_offer(*store, "123456");
   const SecretHash id = SecretHash::of(offer.secrets.offer_id);
@@ -250,7 +237,7 @@ TEST_CASE("the offer URI serves an offer only while unexpired and unredeemed", "
 }
 
 TEST_CASE("create_offer refuses malformed offers and duplicate codes", "[issuer_store]") {
-  TempDir dir;
+  TempDir dir("veil-issuer-store");
   auto store = open_store(dir);
   TestOffer offer;
   NewOffer no_configuration = new_offer(offer);
@@ -267,7 +254,7 @@ TEST_CASE("create_offer refuses malformed offers and duplicate codes", "[issuer_
 }
 
 TEST_CASE("a c_nonce is accepted once [attack:P15]", "[issuer_store][attack:P15]") {
-  TempDir dir;
+  TempDir dir("veil-issuer-store");
   auto store = open_store(dir);
   const SecretHash nonce = SecretHash::of(veil::issuer::random_url_token());
   REQUIRE(store->store_c_nonce(nonce, kNow + 60));
@@ -280,7 +267,7 @@ TEST_CASE("a c_nonce is accepted once [attack:P15]", "[issuer_store][attack:P15]
 }
 
 TEST_CASE("an expired c_nonce is refused and gone [attack:P15]", "[issuer_store][attack:P15]") {
-  TempDir dir;
+  TempDir dir("veil-issuer-store");
   auto store = open_store(dir);
   const SecretHash stale = SecretHash::of("stale");
   REQUIRE(store->store_c_nonce(stale, kNow + 60));
@@ -295,7 +282,7 @@ TEST_CASE("an expired c_nonce is refused and gone [attack:P15]", "[issuer_store]
 }
 
 TEST_CASE("of two threads consuming one c_nonce exactly one wins [attack:P15]", "[issuer_store][attack:P15]") {
-  TempDir dir;
+  TempDir dir("veil-issuer-store");
   auto store = open_store(dir);
   for (int round = 0; round < 20; ++round) {
     const SecretHash nonce = SecretHash::of("nonce-" + std::to_string(round));
@@ -311,7 +298,7 @@ TEST_CASE("of two threads consuming one c_nonce exactly one wins [attack:P15]", 
 }
 
 TEST_CASE("an access token grants one batch of its configuration with the offer's claims", "[issuer_store]") {
-  TempDir dir;
+  TempDir dir("veil-issuer-store");
   auto store = open_store(dir);
   const std::string token = redeemed_token(*store);
 
@@ -350,7 +337,7 @@ TEST_CASE("an access token grants one batch of its configuration with the offer'
 }
 
 TEST_CASE("an expired or unknown access token issues nothing", "[issuer_store]") {
-  TempDir dir;
+  TempDir dir("veil-issuer-store");
   auto store = open_store(dir);
   const std::string token = redeemed_token(*store);
   const std::int64_t expiry = kNow + 1 + kTokenLifetime;
@@ -362,7 +349,7 @@ TEST_CASE("an expired or unknown access token issues nothing", "[issuer_store]")
 }
 
 TEST_CASE("issue_credentials refuses an empty, oversized or anonymous batch", "[issuer_store]") {
-  TempDir dir;
+  TempDir dir("veil-issuer-store");
   auto store = open_store(dir, {.max_batch_size = 2});
   const std::string token = redeemed_token(*store);
   CHECK(store->issue_credentials(batch(token, 0), kSignNothing).error().code == ErrorCode::invalid_argument);
@@ -374,7 +361,7 @@ TEST_CASE("issue_credentials refuses an empty, oversized or anonymous batch", "[
 }
 
 TEST_CASE("a failed signing step rolls the batch back and hands out nothing", "[issuer_store]") {
-  TempDir dir;
+  TempDir dir("veil-issuer-store");
   auto store = open_store(dir);
   const std::string token = redeemed_token(*store);
   auto failed = store->issue_credentials(batch(token, 2), [](std::span<const CredentialAllocation>) -> veil::Status {
@@ -391,7 +378,7 @@ TEST_CASE("a failed signing step rolls the batch back and hands out nothing", "[
 }
 
 TEST_CASE("status indices are distinct and never reused, across lists and reopening", "[issuer_store]") {
-  TempDir dir;
+  TempDir dir("veil-issuer-store");
   const SqliteIssuerStoreOptions small{.status_list_size = 16};
   std::set<std::pair<std::int64_t, std::size_t>> seen;
   std::set<std::string> ids;
@@ -421,7 +408,7 @@ TEST_CASE("status indices are distinct and never reused, across lists and reopen
 }
 
 TEST_CASE("status indices are not handed out in order", "[issuer_store]") {
-  TempDir dir;
+  TempDir dir("veil-issuer-store");
   auto store = open_store(dir);
   std::vector<std::size_t> indices;
   for (int round = 0; round < 8; ++round) {
@@ -441,7 +428,7 @@ TEST_CASE("status indices are not handed out in order", "[issuer_store]") {
 }
 
 TEST_CASE("a nearly full status list still gives out its last free indices, then a new list", "[issuer_store]") {
-  TempDir dir;
+  TempDir dir("veil-issuer-store");
   auto store = open_store(dir, {.status_list_size = 8});
   std::set<std::size_t> first_list;
   for (const auto& allocation : issue(*store, 8)) {
@@ -453,7 +440,7 @@ TEST_CASE("a nearly full status list still gives out its last free indices, then
 }
 
 TEST_CASE("no claim value survives issuance, in the table or in the file", "[issuer_store]") {
-  TempDir dir;
+  TempDir dir("veil-issuer-store");
   const std::string marker = "Zanzibar-" + veil::issuer::random_url_token(8);
   TestOffer offer;
   offer.claims = Json{{"family_name", marker}};
@@ -468,16 +455,16 @@ TEST_CASE("no claim value survives issuance, in the table or in the file", "[iss
     REQUIRE(redeem(*store, offer.secrets.pre_authorized_code, std::nullopt, "tok").outcome ==
             RedeemOutcome::redeemed);
     {
-      SQLite::Database raw(dir.db(), SQLite::OPEN_READONLY);
+      SQLite::Database raw(dir.file("issuer.db"), SQLite::OPEN_READONLY);
       CHECK(raw.execAndGet("SELECT count(*) FROM offers WHERE claims IS NOT NULL").getInt() == 2);
     }
     REQUIRE(store->issue_credentials(batch("tok", 2), kSignNothing));
-    SQLite::Database raw(dir.db(), SQLite::OPEN_READONLY);
+    SQLite::Database raw(dir.file("issuer.db"), SQLite::OPEN_READONLY);
     CHECK(raw.execAndGet("SELECT count(*) FROM offers WHERE claims IS NOT NULL").getInt() == 1);
   }
   // The store is closed; neither the database nor a leftover WAL holds the value, the offer id or the code.
   std::string everything;
-  for (const auto& entry : std::filesystem::directory_iterator(dir.path)) everything += file_bytes(entry.path());
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) everything += file_bytes(entry.path());
   CHECK(everything.find(control_marker) != std::string::npos);
   CHECK(everything.find(marker) == std::string::npos);
   CHECK(everything.find(offer.secrets.offer_id) == std::string::npos);
@@ -485,7 +472,7 @@ TEST_CASE("no claim value survives issuance, in the table or in the file", "[iss
 }
 
 TEST_CASE("revocation is final and suspension is reversible", "[issuer_store]") {
-  TempDir dir;
+  TempDir dir("veil-issuer-store");
   auto store = open_store(dir);
   const auto issued = issue(*store, 2);
   const std::string& first = issued[0].credential_id;
@@ -513,7 +500,7 @@ TEST_CASE("revocation is final and suspension is reversible", "[issuer_store]") 
 }
 
 TEST_CASE("the status list shows every credential's current status", "[issuer_store]") {
-  TempDir dir;
+  TempDir dir("veil-issuer-store");
   auto store = open_store(dir, {.status_list_size = 64});
   const auto issued = issue(*store, 3);
   REQUIRE(store->set_credential_status(issued[0].credential_id, CredentialStatus::invalid, kNow + 5));
@@ -540,7 +527,7 @@ TEST_CASE("the status list shows every credential's current status", "[issuer_st
 }
 
 TEST_CASE("the issued-credential log pages oldest first", "[issuer_store]") {
-  TempDir dir;
+  TempDir dir("veil-issuer-store");
   auto store = open_store(dir);
   std::vector<std::string> expected;
   for (const auto& allocation : issue(*store, 3)) expected.push_back(allocation.credential_id);
@@ -564,7 +551,7 @@ TEST_CASE("the issued-credential log pages oldest first", "[issuer_store]") {
 }
 
 TEST_CASE("purge removes expired offers, tokens and nonces but never the log", "[issuer_store]") {
-  TempDir dir;
+  TempDir dir("veil-issuer-store");
   auto store = open_store(dir);
   const TestOffer never_redeemed = create_offer(*store);
   const std::string waiting_token = redeemed_token(*store);  // redeemed, batch not yet issued
@@ -588,10 +575,10 @@ TEST_CASE("purge removes expired offers, tokens and nonces but never the log", "
 }
 
 TEST_CASE("the issued-credential log and the allocations cannot be deleted, even by hand", "[issuer_store]") {
-  TempDir dir;
+  TempDir dir("veil-issuer-store");
   auto store = open_store(dir);
   issue(*store, 1);
-  SQLite::Database raw(dir.db(), SQLite::OPEN_READWRITE);
+  SQLite::Database raw(dir.file("issuer.db"), SQLite::OPEN_READWRITE);
   CHECK_THROWS(raw.exec("DELETE FROM issued_credentials"));
   CHECK_THROWS(raw.exec("DELETE FROM status_allocations"));
   CHECK_THROWS(raw.exec("UPDATE issued_credentials SET status_index = status_index + 1"));
@@ -600,9 +587,9 @@ TEST_CASE("the issued-credential log and the allocations cannot be deleted, even
 }
 
 TEST_CASE("the issuer database runs in WAL mode at schema version 1", "[issuer_store]") {
-  TempDir dir;
+  TempDir dir("veil-issuer-store");
   auto store = open_store(dir);
-  SQLite::Database raw(dir.db(), SQLite::OPEN_READONLY);
+  SQLite::Database raw(dir.file("issuer.db"), SQLite::OPEN_READONLY);
   // journal_mode=WAL is stored in the file; synchronous=FULL is per connection (platform sqlite_database test).
   CHECK(raw.execAndGet("PRAGMA journal_mode").getString() == "wal");
   CHECK(raw.execAndGet("PRAGMA user_version").getInt() == SqliteIssuerStore::schema_version());
@@ -610,28 +597,28 @@ TEST_CASE("the issuer database runs in WAL mode at schema version 1", "[issuer_s
 }
 
 TEST_CASE("an issuer database from a newer program is refused", "[issuer_store]") {
-  TempDir dir;
+  TempDir dir("veil-issuer-store");
   open_store(dir);
   {
-    SQLite::Database raw(dir.db(), SQLite::OPEN_READWRITE);
+    SQLite::Database raw(dir.file("issuer.db"), SQLite::OPEN_READWRITE);
     raw.exec("PRAGMA user_version = 99");
   }
-  auto store = SqliteIssuerStore::open(dir.db());
+  auto store = SqliteIssuerStore::open(dir.file("issuer.db"));
   REQUIRE_FALSE(store);
   CHECK(store.error().code == ErrorCode::unsupported_storage_version);
 }
 
 TEST_CASE("store options out of range are refused", "[issuer_store]") {
-  TempDir dir;
-  CHECK(SqliteIssuerStore::open(dir.db(), {.status_list_bits = 1}).error().code == ErrorCode::invalid_argument);
-  CHECK(SqliteIssuerStore::open(dir.db(), {.status_list_bits = 3}).error().code == ErrorCode::invalid_argument);
-  CHECK(SqliteIssuerStore::open(dir.db(), {.status_list_size = 0}).error().code == ErrorCode::invalid_argument);
-  CHECK(SqliteIssuerStore::open(dir.db(), {.max_tx_code_attempts = 0}).error().code == ErrorCode::invalid_argument);
-  CHECK(SqliteIssuerStore::open(dir.db(), {.max_batch_size = 0}).error().code == ErrorCode::invalid_argument);
+  TempDir dir("veil-issuer-store");
+  CHECK(SqliteIssuerStore::open(dir.file("issuer.db"), {.status_list_bits = 1}).error().code == ErrorCode::invalid_argument);
+  CHECK(SqliteIssuerStore::open(dir.file("issuer.db"), {.status_list_bits = 3}).error().code == ErrorCode::invalid_argument);
+  CHECK(SqliteIssuerStore::open(dir.file("issuer.db"), {.status_list_size = 0}).error().code == ErrorCode::invalid_argument);
+  CHECK(SqliteIssuerStore::open(dir.file("issuer.db"), {.max_tx_code_attempts = 0}).error().code == ErrorCode::invalid_argument);
+  CHECK(SqliteIssuerStore::open(dir.file("issuer.db"), {.max_batch_size = 0}).error().code == ErrorCode::invalid_argument);
 }
 
 TEST_CASE("ids with SQL metacharacters are only data [attack:J13]", "[issuer_store][attack:J13]") {
-  TempDir dir;
+  TempDir dir("veil-issuer-store");
   auto store = open_store(dir);
   const std::string injection = "' OR 1=1 --";
   const std::string drop = "x'); DROP TABLE issued_credentials; --";

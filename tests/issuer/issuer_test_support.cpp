@@ -21,23 +21,6 @@ namespace veil::issuer::testing {
 
 SettableClock::SettableClock() : now_(SystemClock().now()) {}
 
-TempDir::TempDir() {
-  std::random_device random;
-  const auto base = std::filesystem::temp_directory_path();
-  for (;;) {
-    path_ = base / ("veil-issuer-test-" + std::to_string(random()) + std::to_string(random()));
-    std::error_code error;
-    if (std::filesystem::create_directory(path_, error)) break;
-    REQUIRE((!error || std::filesystem::exists(path_)));  // an existing name is retried, any other failure fails
-  }
-  std::filesystem::permissions(path_, std::filesystem::perms::owner_all, std::filesystem::perm_options::replace);
-}
-
-TempDir::~TempDir() {
-  std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
-}
-
 Holder Holder::generate(JwsAlg alg) {
   auto key = PrivateJwk::generate(alg);
   REQUIRE(key);
@@ -78,6 +61,15 @@ Json body_json(const httplib::Result& result) {
   INFO("status " << result->status << " body " << result->body);
   REQUIRE(json);
   return *json;
+}
+
+Json expect_error(const httplib::Result& answer, int status, const std::string& error) {
+  REQUIRE(answer);
+  INFO("status " << answer->status << " body " << answer->body);
+  CHECK(answer->status == status);
+  const Json body = body_json(answer);
+  CHECK(body.at("error") == error);
+  return body;
 }
 
 IssuerTestServer::IssuerTestServer(const std::function<void(IssuerConfig&)>& configure) {

@@ -15,6 +15,7 @@
 #include <httplib.h>
 
 #include "issuer/issuer_app.h"
+#include "support/temp_dir.h"
 #include "veil/clock.h"
 #include "veil/json.h"
 #include "veil/jwk.h"
@@ -22,6 +23,8 @@
 #include "veil/signer.h"
 
 namespace veil::issuer::testing {
+
+using veil_test::TempDir;
 
 /// SettableClock is a Clock the test moves by hand (expiry without sleeping). It starts at the real time so that
 /// credentials it dates also verify with veil-verifier, which reads the real time.
@@ -33,19 +36,6 @@ class SettableClock final : public Clock {
 
  private:
   std::atomic<std::int64_t> now_;
-};
-
-/// TempDir is a fresh private directory under the system temp dir, removed with everything in it on destruction.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
 };
 
 /// Holder is a wallet key pair that signs OpenID4VCI jwt key proofs.
@@ -73,6 +63,9 @@ IssuedCredential parse_issued(const std::string& compact);
 
 /// body_json parses an HTTP answer's body (REQUIRE that it is JSON).
 Json body_json(const httplib::Result& result);
+
+/// expect_error REQUIREs an answer with |status| and the JSON error envelope {"error": |error|}, and returns the body.
+Json expect_error(const httplib::Result& answer, int status, const std::string& error);
 
 /// IssuerTestServer starts the issuer: temp data dir, IssuerApp::open with |clock|, an HttpServer bound on
 /// 127.0.0.1:0 with install_routes, start_in_background, and a client to it. The destructor stops and joins.

@@ -10,21 +10,13 @@
 #include <fstream>
 #include <string>
 
+#include "support/temp_dir.h"
+
 namespace fs = std::filesystem;
 using veil::ErrorCode;
+using veil_test::TempDir;
 
 namespace {
-
-// A fresh directory per test, removed afterwards.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "veil-files-XXXXXX").string();
-    path = ::mkdtemp(pattern.data());
-  }
-  ~TempDir() { fs::remove_all(path); }
-  std::string file(const char* name) const { return (path / name).string(); }
-};
 
 unsigned mode_of(const std::string& path) {
   struct stat info {};
@@ -40,7 +32,7 @@ std::string slurp(const std::string& path) {
 }  // namespace
 
 TEST_CASE("secret files are created 0600 even under a permissive umask", "[platform][files]") {
-  TempDir dir;
+  TempDir dir("veil-files");
   const mode_t old = ::umask(0);
   auto written = veil::platform::write_new_secret_file(dir.file("key.jwk"), "secret");
   ::umask(old);
@@ -50,7 +42,7 @@ TEST_CASE("secret files are created 0600 even under a permissive umask", "[platf
 }
 
 TEST_CASE("secret files never overwrite an existing file or follow a symlink", "[platform][files]") {
-  TempDir dir;
+  TempDir dir("veil-files");
   REQUIRE(veil::platform::write_new_secret_file(dir.file("key.jwk"), "first"));
   auto again = veil::platform::write_new_secret_file(dir.file("key.jwk"), "second");
   REQUIRE_FALSE(again);
@@ -64,17 +56,17 @@ TEST_CASE("secret files never overwrite an existing file or follow a symlink", "
 }
 
 TEST_CASE("replacing a secret file swaps the content and keeps it 0600", "[platform][files]") {
-  TempDir dir;
+  TempDir dir("veil-files");
   { std::ofstream(dir.file("token")) << "old"; }
   ::chmod(dir.file("token").c_str(), 0644);
   REQUIRE(veil::platform::replace_secret_file(dir.file("token"), "new"));
   CHECK(slurp(dir.file("token")) == "new");
   CHECK(mode_of(dir.file("token")) == 0600);
-  CHECK(std::distance(fs::directory_iterator(dir.path), fs::directory_iterator()) == 1);
+  CHECK(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()) == 1);
 }
 
 TEST_CASE("reading input enforces its size cap and names missing files", "[platform][files]") {
-  TempDir dir;
+  TempDir dir("veil-files");
   { std::ofstream(dir.file("big")) << std::string(100, 'x'); }
   CHECK(veil::platform::read_input(dir.file("big"), 100).value().size() == 100);
   auto too_big = veil::platform::read_input(dir.file("big"), 99);
@@ -83,13 +75,13 @@ TEST_CASE("reading input enforces its size cap and names missing files", "[platf
   auto missing = veil::platform::read_input(dir.file("nope"));
   REQUIRE_FALSE(missing);
   CHECK(missing.error().code == ErrorCode::io_error);
-  auto directory = veil::platform::read_input(dir.path.string());
+  auto directory = veil::platform::read_input(dir.path().string());
   REQUIRE_FALSE(directory);
   CHECK(directory.error().code == ErrorCode::io_error);
 }
 
 TEST_CASE("reading JSON input reports parse errors with the file name", "[platform][files]") {
-  TempDir dir;
+  TempDir dir("veil-files");
   { std::ofstream(dir.file("bad.json")) << "{\"a\": 1, \"a\": 2}"; }
   auto parsed = veil::platform::read_json_input(dir.file("bad.json"));
   REQUIRE_FALSE(parsed);

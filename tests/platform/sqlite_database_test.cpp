@@ -1,3 +1,4 @@
+#include "support/temp_dir.h"
 #include "veil/platform/sqlite_database.h"
 
 #include <sys/stat.h>
@@ -15,21 +16,9 @@
 using veil::ErrorCode;
 using veil::platform::SqliteDatabase;
 
-namespace {
+using veil_test::TempDir;
 
-// TempDir is a fresh directory removed with everything in it at the end of the test.
-struct TempDir {
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "veil-sqlite-XXXXXX").string();
-    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    path = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path, ignored);
-  }
-  std::filesystem::path path;
-};
+namespace {
 
 constexpr std::string_view kOneTable[] = {"CREATE TABLE a (x INTEGER);"};
 constexpr std::string_view kTwoTables[] = {"CREATE TABLE a (x INTEGER);", "CREATE TABLE b (y INTEGER);"};
@@ -48,8 +37,8 @@ std::int64_t user_version(const std::filesystem::path& path) {
 }  // namespace
 
 TEST_CASE("sqlite database runs in WAL mode with synchronous FULL, foreign keys and secure_delete", "[sqlite]") {
-  TempDir dir;
-  auto database = SqliteDatabase::open((dir.path / "store.db").string(), kOneTable);
+  TempDir dir("veil-sqlite");
+  auto database = SqliteDatabase::open((dir.path() / "store.db").string(), kOneTable);
   REQUIRE(database);
   auto& connection = (*database)->connection();
   CHECK(connection.execAndGet("PRAGMA journal_mode").getString() == "wal");
@@ -60,19 +49,19 @@ TEST_CASE("sqlite database runs in WAL mode with synchronous FULL, foreign keys 
 }
 
 TEST_CASE("sqlite database creates its directory 0700 and its file 0600", "[sqlite]") {
-  TempDir dir;
-  const auto path = dir.path / "data" / "nested" / "store.db";
+  TempDir dir("veil-sqlite");
+  const auto path = dir.path() / "data" / "nested" / "store.db";
   auto database = SqliteDatabase::open(path.string(), kOneTable);
   REQUIRE(database);
-  CHECK(mode_of(dir.path / "data") == 0700);
-  CHECK(mode_of(dir.path / "data" / "nested") == 0700);
+  CHECK(mode_of(dir.path() / "data") == 0700);
+  CHECK(mode_of(dir.path() / "data" / "nested") == 0700);
   CHECK(mode_of(path) == 0600);
   CHECK((*database)->path() == path.string());
 }
 
 TEST_CASE("sqlite database applies each migration once, in order", "[sqlite]") {
-  TempDir dir;
-  const auto path = dir.path / "store.db";
+  TempDir dir("veil-sqlite");
+  const auto path = dir.path() / "store.db";
   REQUIRE(SqliteDatabase::open(path.string(), kOneTable));
   CHECK(user_version(path) == 1);
   // Reopening with the same list runs nothing again (CREATE TABLE a would fail a second time).
@@ -85,8 +74,8 @@ TEST_CASE("sqlite database applies each migration once, in order", "[sqlite]") {
 }
 
 TEST_CASE("sqlite database refuses a schema newer than the program and leaves the file alone", "[sqlite]") {
-  TempDir dir;
-  const auto path = dir.path / "store.db";
+  TempDir dir("veil-sqlite");
+  const auto path = dir.path() / "store.db";
   REQUIRE(SqliteDatabase::open(path.string(), kTwoTables));
   auto older_program = SqliteDatabase::open(path.string(), kOneTable);
   REQUIRE_FALSE(older_program);
@@ -96,8 +85,8 @@ TEST_CASE("sqlite database refuses a schema newer than the program and leaves th
 }
 
 TEST_CASE("a failing migration applies nothing of itself", "[sqlite]") {
-  TempDir dir;
-  const auto path = dir.path / "store.db";
+  TempDir dir("veil-sqlite");
+  const auto path = dir.path() / "store.db";
   REQUIRE(SqliteDatabase::open(path.string(), kOneTable));
   constexpr std::string_view broken[] = {"CREATE TABLE a (x INTEGER);",
                                          "CREATE TABLE b (y INTEGER); CREATE TABLE oops (;"};
@@ -110,9 +99,9 @@ TEST_CASE("a failing migration applies nothing of itself", "[sqlite]") {
 }
 
 TEST_CASE("sqlite database refuses a symlink in place of its file", "[sqlite]") {
-  TempDir dir;
-  const auto target = dir.path / "elsewhere.db";
-  const auto link = dir.path / "store.db";
+  TempDir dir("veil-sqlite");
+  const auto target = dir.path() / "elsewhere.db";
+  const auto link = dir.path() / "store.db";
   std::filesystem::create_symlink(target, link);
   auto result = SqliteDatabase::open(link.string(), kOneTable);
   REQUIRE_FALSE(result);
@@ -120,8 +109,8 @@ TEST_CASE("sqlite database refuses a symlink in place of its file", "[sqlite]") 
 }
 
 TEST_CASE("sqlite_call turns a SQLite exception into storage_error", "[sqlite]") {
-  TempDir dir;
-  auto database = SqliteDatabase::open((dir.path / "store.db").string(), kOneTable);
+  TempDir dir("veil-sqlite");
+  auto database = SqliteDatabase::open((dir.path() / "store.db").string(), kOneTable);
   REQUIRE(database);
   auto result = veil::platform::sqlite_call("bad statement", [&]() -> veil::Status {
     (*database)->connection().exec("INSERT INTO missing_table VALUES (1)");
