@@ -45,6 +45,13 @@ void add_echo_route(HttpServer& server) {
   });
 }
 
+// add_hello_route registers GET /hello answering 200 {}: a request to check that the server still serves.
+void add_hello_route(HttpServer& server) {
+  server.router().Get("/hello", [](const httplib::Request&, httplib::Response& response) {
+    veil::platform::send_json(response, 200, Json::object());
+  });
+}
+
 Json body_of(const std::string& text) { return Json::parse(text, nullptr, false); }
 
 bool has_cors_header(const httplib::Headers& headers) {
@@ -262,9 +269,7 @@ TEST_CASE("Content-Length together with Transfer-Encoding answers 400", "[http_s
 TEST_CASE("100 headers of 8 KB answer 431 and the server still answers afterwards [attack:H3]",
           "[http_server][attack:H3]") {
   HttpServer server;
-  server.router().Get("/hello", [](const httplib::Request&, httplib::Response& response) {
-    veil::platform::send_json(response, 200, Json::object());
-  });
+  add_hello_route(server);
   RunningServer running(server);
   {
     RawConnection connection(running.port());
@@ -298,9 +303,7 @@ TEST_CASE("one header line over 8 KB answers 400 (httplib's compiled-in line lim
 TEST_CASE("a 10 KB URI answers 414 and the server still answers afterwards [attack:H3]",
           "[http_server][attack:H3]") {
   HttpServer server;
-  server.router().Get("/hello", [](const httplib::Request&, httplib::Response& response) {
-    veil::platform::send_json(response, 200, Json::object());
-  });
+  add_hello_route(server);
   RunningServer running(server);
   {
     RawConnection connection(running.port());
@@ -335,9 +338,7 @@ TEST_CASE("slowloris connections beyond the worker pool delay a legitimate reque
   limits.worker_threads = 2;
   limits.request_timeout = 500ms;
   HttpServer server(limits);
-  server.router().Get("/hello", [](const httplib::Request&, httplib::Response& response) {
-    veil::platform::send_json(response, 200, Json::object());
-  });
+  add_hello_route(server);
   RunningServer running(server);
 
   constexpr int kSlowConnections = 6;
@@ -395,9 +396,7 @@ TEST_CASE("stop before run makes run return at once", "[http_server]") {
 
 TEST_CASE("keep-alive connections serve several requests and stop() ends idle ones", "[http_server]") {
   HttpServer server;
-  server.router().Get("/hello", [](const httplib::Request&, httplib::Response& response) {
-    veil::platform::send_json(response, 200, Json::object());
-  });
+  add_hello_route(server);
   RunningServer running(server);
   RawConnection connection(running.port());
   for (int i = 0; i < 3; ++i) {
@@ -417,9 +416,7 @@ namespace {
 // Runs serve_until_signal on its own thread, waits for the line, then sends |signal| to that thread only.
 void serve_and_signal(int signal) {
   HttpServer server;
-  server.router().Get("/hello", [](const httplib::Request&, httplib::Response& response) {
-    veil::platform::send_json(response, 200, Json::object());
-  });
+  add_hello_route(server);
   veil::test::LockedStringBuf buffer;
   std::ostream out(&buffer);
   std::atomic<bool> finished{false};

@@ -78,21 +78,23 @@ bool RawConnection::send(std::string_view bytes) {
   return true;
 }
 
-bool RawConnection::fill(SteadyClock::time_point until) {
+RawConnection::Received RawConnection::receive(SteadyClock::time_point until) {
   for (;;) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - SteadyClock::now());
-    if (left.count() <= 0) return false;
+    if (left.count() <= 0) return Received::timeout;
     pollfd fd{fd_, POLLIN, 0};
     const int ready = ::poll(&fd, 1, static_cast<int>(left.count()));
     if (ready < 0 && errno == EINTR) continue;
-    if (ready <= 0) return false;
+    if (ready <= 0) return Received::timeout;
     std::array<char, 16384> buffer{};
     const ssize_t received = ::recv(fd_, buffer.data(), buffer.size(), 0);
-    if (received <= 0) return false;
+    if (received <= 0) return Received::closed;
     pending_.append(buffer.data(), static_cast<std::size_t>(received));
-    return true;
+    return Received::bytes;
   }
 }
+
+bool RawConnection::fill(SteadyClock::time_point until) { return receive(until) == Received::bytes; }
 
 std::optional<RawResponse> RawConnection::read_response(std::chrono::milliseconds limit) {
   const auto until = SteadyClock::now() + limit;
@@ -117,15 +119,9 @@ std::optional<RawResponse> RawConnection::read_response(std::chrono::millisecond
 bool RawConnection::closed_by_peer(std::chrono::milliseconds limit) {
   const auto until = SteadyClock::now() + limit;
   for (;;) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - SteadyClock::now());
-    if (left.count() <= 0) return false;
-    pollfd fd{fd_, POLLIN, 0};
-    const int ready = ::poll(&fd, 1, static_cast<int>(left.count()));
-    if (ready < 0 && errno == EINTR) continue;
-    if (ready <= 0) return false;
-    std::array<char, 16384> buffer{};
-    const ssize_t received = ::recv(fd_, buffer.data(), buffer.size(), 0);
-    if (received <= 0) return true;
+    const Received received = receive(until);
+    if (received != Received::bytes) return received == Received::closed;
+    pending_.clear();  // whatever else the server sends is dropped
   }
 }
 

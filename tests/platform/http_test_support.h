@@ -59,7 +59,11 @@ class RawConnection {
   bool closed_by_peer(std::chrono::milliseconds limit = std::chrono::milliseconds(3000));
 
  private:
-  // Reads more bytes into pending_ within |until|; false on EOF, error or timeout.
+  enum class Received { bytes, closed, timeout };
+  // receive appends what arrives before |until| to pending_ and says whether bytes came, the peer closed (EOF or
+  // error) or time ran out.
+  Received receive(std::chrono::steady_clock::time_point until);
+  // fill is receive that only cares whether more bytes arrived.
   bool fill(std::chrono::steady_clock::time_point until);
 
   int fd_ = -1;
