@@ -82,6 +82,33 @@ std::string_view error_code_name(ErrorCode code) {
     case ErrorCode::not_found: return "not_found";
     case ErrorCode::status_transition_not_allowed: return "status_transition_not_allowed";
     case ErrorCode::invalid_access_token: return "invalid_access_token";
+    case ErrorCode::url_not_allowed: return "url_not_allowed";
+    case ErrorCode::fetch_failed: return "fetch_failed";
+    case ErrorCode::unexpected_http_status: return "unexpected_http_status";
+    case ErrorCode::response_too_large: return "response_too_large";
+    case ErrorCode::wallet_locked: return "wallet_locked";
+    case ErrorCode::wrong_passphrase: return "wrong_passphrase";
+    case ErrorCode::sealed_data_corrupt: return "sealed_data_corrupt";
+    case ErrorCode::invalid_credential_offer: return "invalid_credential_offer";
+    case ErrorCode::invalid_issuer_metadata: return "invalid_issuer_metadata";
+    case ErrorCode::issuance_failed: return "issuance_failed";
+    case ErrorCode::holder_key_mismatch: return "holder_key_mismatch";
+    case ErrorCode::invalid_authorization_request: return "invalid_authorization_request";
+    case ErrorCode::invalid_request_object: return "invalid_request_object";
+    case ErrorCode::client_id_mismatch: return "client_id_mismatch";
+    case ErrorCode::unsupported_client_id_prefix: return "unsupported_client_id_prefix";
+    case ErrorCode::no_matching_credential: return "no_matching_credential";
+    case ErrorCode::claim_not_requested: return "claim_not_requested";
+    case ErrorCode::request_already_answered: return "request_already_answered";
+    case ErrorCode::unknown_transaction: return "unknown_transaction";
+    case ErrorCode::transaction_expired: return "transaction_expired";
+    case ErrorCode::transaction_completed: return "transaction_completed";
+    case ErrorCode::invalid_presentation_response: return "invalid_presentation_response";
+    case ErrorCode::invalid_policy: return "invalid_policy";
+    case ErrorCode::credential_revoked: return "credential_revoked";
+    case ErrorCode::credential_suspended: return "credential_suspended";
+    case ErrorCode::credential_too_old: return "credential_too_old";
+    case ErrorCode::unauthorized: return "unauthorized";
   }
   return "internal_error";
 }

@@ -122,6 +122,39 @@ enum class ErrorCode {
   not_found,               // a looked-up record (issued credential, status list) does not exist
   status_transition_not_allowed, // a credential status change the rules forbid (a revoked credential stays revoked)
   invalid_access_token,    // an access token that is unknown, expired or has already been used for its batch
+
+  // Fetching from other parties (platform HTTP client: wallet and verifier).
+  url_not_allowed,         // a URL the fetch policy refuses: not https (plain http only to loopback when allowed), userinfo, fragment, bad host
+  fetch_failed,            // the remote party could not be reached in time (connect, TLS, timeout, connection closed)
+  unexpected_http_status,  // the remote party answered with a status the protocol step does not accept (or a redirect)
+  response_too_large,      // the remote party's answer exceeds the size cap of that fetch
+
+  // Wallet (holder side: vault, OpenID4VCI client, OpenID4VP responder).
+  wallet_locked,           // the wallet is locked: unlock it with the passphrase first
+  wrong_passphrase,        // the passphrase does not unwrap the data key
+  sealed_data_corrupt,     // a sealed value fails to open: ciphertext, nonce, AAD (row, column) or key parameters were altered
+  invalid_credential_offer,// a credential offer link or object is malformed or names nothing the issuer offers
+  invalid_issuer_metadata, // issuer metadata is malformed or does not name the issuer it was fetched from
+  issuance_failed,         // the issuer refused a token, nonce or credential request (its OAuth error is in the message)
+  holder_key_mismatch,     // a received credential's cnf key is not the holder key the wallet proved possession of
+  invalid_authorization_request,// an OpenID4VP authorization request misses or mistypes a parameter Veil requires
+  invalid_request_object,  // a Request Object is not a valid signed oauth-authz-req+jwt, or its x5c does not verify
+  client_id_mismatch,      // the client_id prefix check failed: x509_hash, x509_san_dns or redirect_uri value does not match
+  unsupported_client_id_prefix,// a client_id prefix Veil does not support (or an unsigned request under one that needs a signature)
+  no_matching_credential,  // no stored credential satisfies the request's DCQL query
+  claim_not_requested,     // an approval names a claim the request did not ask for
+  request_already_answered,// a pending request was already approved, declined or has expired
+
+  // Verifier (OpenID4VP transactions, trust, status).
+  unknown_transaction,     // no presentation transaction has this id or state
+  transaction_expired,     // the presentation transaction expired before the response arrived
+  transaction_completed,   // the presentation transaction already received its response (replay)
+  invalid_presentation_response,// a direct_post body is malformed: vp_token missing, not a JSON object keyed by query ids, wrong state
+  invalid_policy,          // a presentation policy (vct, claims, trusted issuers, maximum age) is malformed
+  credential_revoked,      // the credential's status list entry says invalid (revoked)
+  credential_suspended,    // the credential's status list entry says suspended
+  credential_too_old,      // the credential was issued longer ago than the policy allows
+  unauthorized,            // a missing, unknown or wrong API key or token
 };
 
 /// error_code_name returns the stable snake_case identifier of |code| ("sd_hash_mismatch").
