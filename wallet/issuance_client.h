@@ -100,9 +100,9 @@ class IssuanceClient {
   /// deferred issuance, or returns no credential; one invalid_nonce answer is retried once with a fresh c_nonce;
   /// unexpected_http_status for any other status or a redirect (never followed); the HttpClient's errors. Each
   /// received credential is verified with the keys of the issuer's /.well-known/jwt-vc-issuer and fails with
-  XX, invalid_typ, a digest error, unexpected_key_binding for an
-  /// attached KB-JWT, untrusted_issuer when iss is not the credential_issuer, ...), invalid_vct when vct
-  /// is not the configuration's, holder_key_mismatch when its cnf.jwk is absent or is not one of the keys just proven (each
+  /// SdJwtVerifier's errors (invalid_signature, invalid_typ, a digest error, ...), unexpected_key_binding for an
+  /// attached KB-JWT, untrusted_issuer when iss is not the credential_issuer, invalid_vct when vct is not the
+  /// configuration's, holder_key_mismatch when its cnf.jwk is absent or is not one of the keys just proven (each
   /// key used once).
   Result<std::vector<NewCredential>> accept(const InspectedOffer& offer, const std::optional<std::string>& tx_code) const;
 
