@@ -1,0 +1,109 @@
+#include "verifier/routes.h"
+
+#include <chrono>
+
+#include "veil/platform/http_request.h"
+#include "veil/platform/http_response.h"
+#include "verifier/presentation_transactions.h"
+
+namespace veil::verifier {
+namespace {
+
+using platform::HttpError;
+using platform::HttpResult;
+using Request = httplib::Request;
+using Response = httplib::Response;
+
+void answer(Response& response, const HttpResult<Json>& result, int status = 200) {
+  if (!result) return platform::send_error(response, result.error());
+  platform::send_json(response, status, *result);
+}
+
+// with_path_id runs |handle| with the route's first capture when it is a safe id (ATTACKS H11), else 404.
+template <class Handle>
+void with_path_id(const Request& request, Response& response, Handle&& handle) {
+  const std::string id = request.matches.size() > 1 ? request.matches[1].str() : std::string();
+  if (!platform::is_safe_id(id)) return platform::send_error(response, {404, "not_found", "no such resource"});
+  handle(id);
+}
+
+// with_relying_party runs |handle| for the relying party whose API key the request carries (ATTACKS H10: missing,
+// malformed, a prefix or any other value is 401; keys are compared in constant time).
+template <class Handle>
+void with_relying_party(const Request& request, Response& response, const VerifierApp& app, Handle&& handle) {
+  const auto token = platform::bearer_token(request);
+  const RelyingParty* party = token ? app.relying_parties().authenticate(*token) : nullptr;
+  if (party == nullptr) {
+    platform::set_header_once(response, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
+    return platform::send_error(response, {401, "unauthorized", "this API needs Authorization: Bearer <API key>"});
+  }
+  handle(*party);
+}
+
+// install_rate_limit refuses, before routing, a client that floods the endpoints that store state, sign or verify
+// (ATTACKS H12); results, health and metrics stay unlimited.
+void install_rate_limit(platform::HttpServer& server, const VerifierConfig& config) {
+  auto limiter = std::make_shared<platform::RateLimiter>(config.rate_limit);
+  server.add_request_check([limiter](const Request& request) -> std::optional<HttpError> {
+    const bool limited = (request.method == "POST" && request.path == kPresentationRequestsPath) ||
+                         request.path.starts_with(kRequestPath) || request.path.starts_with(kResponsePath);
+    if (!limited || limiter->allow(request.remote_addr)) return std::nullopt;
+    return HttpError{429, "too_many_requests", "slow down: too many requests from this address"};
+  });
+}
+
+void install_relying_party_routes(platform::HttpServer& server, VerifierApp& app) {
+  auto& router = server.router();
+  router.Post(kPresentationRequestsPath, [&app, &server](const Request& request, Response& response) {
+    with_relying_party(request, response, app, [&](const RelyingParty& party) {
+      auto body = platform::read_json_body(request, server.limits());
+      if (!body) return platform::send_error(response, body.error());
+      app.purge_if_due();
+      answer(response, create_presentation_request(app.transactions(), party, *body), 201);
+    });
+  });
+  router.Get(std::string(kPresentationRequestsPath) + "/([^/]+)", [&app](const Request& request, Response& response) {
+    with_relying_party(request, response, app, [&](const RelyingParty& party) {
+      with_path_id(request, response,
+                   [&](const std::string& id) { answer(response, presentation_result(app.transactions(), party, id)); });
+    });
+  });
+}
+
+void install_wallet_routes(platform::HttpServer& server, VerifierApp& app) {
+  auto& router = server.router();
+  router.Get(std::string(kRequestPath) + "([^/]+)", [&app](const Request& request, Response& response) {
+    with_path_id(request, response, [&](const std::string& id) {
+      auto object = request_object(app.transactions(), id);
+      if (!object) return platform::send_error(response, object.error());
+      platform::send_text(response, 200, *object, kRequestObjectMediaType);
+    });
+  });
+  router.Post(std::string(kResponsePath) + "([^/]+)", [&app](const Request& request, Response& response) {
+    // An unknown id is answered like an unknown state: 400, not 404 (VP §8.2 error response).
+    const std::string id = request.matches.size() > 1 ? request.matches[1].str() : std::string();
+    auto form = platform::read_form_body(request);
+    if (!form) return platform::send_error(response, form.error());
+    app.purge_if_due();
+    auto outcome = receive_response(app.transactions(), id, *form);
+    if (outcome) return platform::send_json(response, 200, *outcome);
+    const Error& error = outcome.error();
+    if (error.code == ErrorCode::storage_error || error.code == ErrorCode::internal_error) {
+      return platform::send_error(response, {500, "server_error", "the verifier's storage failed"});
+    }
+    platform::send_json(response, 400,
+                        {{"error", "invalid_request"},
+                         {"error_description", error.message},
+                         {"error_code", std::string(error_code_name(error.code))}});
+  });
+}
+
+}  // namespace
+
+void install_routes(platform::HttpServer& server, VerifierApp& app) {
+  install_rate_limit(server, app.config());
+  install_relying_party_routes(server, app);
+  install_wallet_routes(server, app);
+}
+
+}  // namespace veil::verifier
