@@ -347,11 +347,8 @@ Result<std::vector<NewCredential>> IssuanceClient::accept(const InspectedOffer& 
   const auto& grant = offer.offer.pre_authorized_code_grant();
   if (!grant) return bad_offer("the offer has no pre-authorized code grant, the only flow the wallet runs");
 
-  VEIL_TRY(const auto access_token, request_access_token(client_, offer.endpoints.token_endpoint, *grant, tx_code));
-  const platform::HeaderList authorization = {{"Authorization", "Bearer " + access_token}};
-  VEIL_TRY(auto nonce, request_c_nonce(client_, offer.endpoints.nonce_endpoint));
-
-  // Every credential is checked with the keys the issuer publishes for its iss (SD-JWT VC §4), fetched once.
+  // Every credential is checked with the keys the issuer publishes for its iss (SD-JWT VC §4), fetched once and
+  // before the single-use code is redeemed: an issuer whose keys cannot be read costs the holder no offer.
   VEIL_TRY(const auto issuer_keys, platform::fetch_jwt_vc_issuer_metadata(client_, offer.credential_issuer));
   VEIL_TRY(const auto trust, TrustList::parse({{"issuers", Json::array({{{"iss", offer.credential_issuer},
                                                                         {"jwks", issuer_keys.jwks()}}})}}));
@@ -360,6 +357,10 @@ Result<std::vector<NewCredential>> IssuanceClient::accept(const InspectedOffer& 
   policy.sd_jwt_vc = true;
   policy.max_clock_skew_seconds = options_.max_clock_skew_seconds;
   const SdJwtVerifier verifier(policy, trust, clock_);
+
+  VEIL_TRY(const auto access_token, request_access_token(client_, offer.endpoints.token_endpoint, *grant, tx_code));
+  const platform::HeaderList authorization = {{"Authorization", "Bearer " + access_token}};
+  VEIL_TRY(auto nonce, request_c_nonce(client_, offer.endpoints.nonce_endpoint));
 
   std::vector<NewCredential> received;
   for (const auto& offered : offer.credentials) {

@@ -1,0 +1,428 @@
+// IssuanceClient against a real `veil-issuer serve` (offer by value and by reference, tx_code, batches) and
+// against scripted in-process issuers that lie: metadata for another issuer, a credential bound to a foreign key,
+// a tampered signature, redirects, an expired c_nonce.
+#include "wallet/issuance_client.h"
+
+#include <atomic>
+#include <mutex>
+#include <set>
+
+#include <catch2/catch.hpp>
+
+#include "veil/base64url.h"
+#include "veil/clock.h"
+#include "veil/jwk.h"
+#include "veil/platform/http_response.h"
+#include "veil/platform/http_server.h"
+#include "veil/salt_source.h"
+#include "veil/sd_jwt_vc.h"
+#include "veil/signer.h"
+#include "wallet/issuer_process_support.h"
+
+namespace veil::wallet {
+namespace {
+
+using testing::IssuerProcess;
+using testing::example_claims;
+using testing::loopback_fetch_policy;
+
+const SystemClock kClock;
+
+IssuanceClient make_client(std::size_t max_batch_size = 3) {
+  IssuanceOptions options;
+  options.max_batch_size = max_batch_size;
+  return IssuanceClient(platform::HttpClient(loopback_fetch_policy()), kClock, options);
+}
+
+Json jwt_part(std::string_view compact_jwt, int index) {
+  std::string_view rest = compact_jwt;
+  for (int i = 0; i < index; ++i) rest = rest.substr(rest.find('.') + 1);
+  auto text = base64url_decode_to_string(rest.substr(0, rest.find_first_of(".~")));
+  REQUIRE(text);
+  return Json::parse(*text);
+}
+
+std::string pre_authorized_code_of(const Json& admin_offer) {
+  return admin_offer.at("credential_offer").at("grants").at(kPreAuthorizedCodeGrantType).at("pre-authorized_code");
+}
+
+// cnf_of reads cnf.jwk of an issued SD-JWT VC without verifying it (the client under test verified it).
+Jwk cnf_of(const std::string& sd_jwt) {
+  auto key = Jwk::parse(jwt_part(sd_jwt, 1).at("cnf").at("jwk"));
+  REQUIRE(key);
+  return *key;
+}
+
+template <class T>
+void expect_error(const Result<T>& result, ErrorCode code, const std::string& message_part = {}) {
+  REQUIRE_FALSE(result);
+  INFO(result.error().message);
+  CHECK(error_code_name(result.error().code) == error_code_name(code));
+  if (!message_part.empty()) CHECK_THAT(result.error().message, Catch::Contains(message_part));
+}
+
+// ScriptedIssuer is an in-process issuer whose answers a test scripts: its own metadata, token, nonce and
+// credential endpoints, signing SD-JWT VCs with a key of its own.
+class ScriptedIssuer {
+ public:
+  enum class Credentials { honest, foreign_key, tampered_signature, invalid_nonce_once, oauth_error };
+
+  explicit ScriptedIssuer(Credentials behaviour = Credentials::honest)
+      : behaviour_(behaviour), issuer_key_(*PrivateJwk::generate(JwsAlg::ES256, std::string("scripted-1"))) {
+    signer_ = std::move(*make_signer(issuer_key_));
+    REQUIRE(server_.bind("127.0.0.1", 0));
+    url_ = "http://127.0.0.1:" + std::to_string(server_.port());
+    metadata_ = {
+        {"credential_issuer", url_},
+        {"credential_endpoint", url_ + "/credential"},
+        {"nonce_endpoint", url_ + "/nonce"},
+        {"batch_credential_issuance", {{"batch_size", 2}}},
+        {"display", Json::array({{{"name", "Scripted issuer"}, {"locale", "en"}}})},
+        {"credential_configurations_supported",
+         {{"person",
+           {{"format", "dc+sd-jwt"},
+            {"vct", kVct},
+            {"cryptographic_binding_methods_supported", {"jwk"}},
+            {"proof_types_supported", {{"jwt", {{"proof_signing_alg_values_supported", {"ES256"}}}}}},
+            {"credential_metadata", {{"display", Json::array({{{"name", "Person"}, {"locale", "en"}}})}}}}}}},
+    };
+    install_routes();
+    server_.start_in_background();
+  }
+  ~ScriptedIssuer() { server_.join(); }
+
+  static constexpr char kVct[] = "urn:veil:credential:person";
+
+  const std::string& url() const { return url_; }
+  /// set_metadata replaces the Credential Issuer Metadata the server answers.
+  void set_metadata(Json metadata) {
+    std::lock_guard lock(mutex_);
+    metadata_ = std::move(metadata);
+  }
+  /// redirect makes GET |path| answer 302 to /followed (which counts visits).
+  void redirect(std::string path) {
+    std::lock_guard lock(mutex_);
+    redirected_path_ = std::move(path);
+  }
+  std::string offer_link() const {
+    const Json offer = {{"credential_issuer", url_},
+                        {"credential_configuration_ids", {"person"}},
+                        {"grants", {{kPreAuthorizedCodeGrantType, {{"pre-authorized_code", "scripted-code"}}}}}};
+    return std::string(kCredentialOfferLinkScheme) + "?credential_offer=" + percent(offer.dump());
+  }
+  int followed() const { return followed_.load(); }
+  int credential_requests() const { return credential_requests_.load(); }
+  std::vector<std::string> proof_nonces() {
+    std::lock_guard lock(mutex_);
+    return proof_nonces_;
+  }
+
+ private:
+  static std::string percent(std::string_view text) {
+    std::string out;
+    static const char* hex = "0123456789ABCDEF";
+    for (char c : text) {
+      const auto byte = static_cast<unsigned char>(c);
+      if (std::isalnum(byte)) {
+        out.push_back(c);
+      } else {
+        out += '%';
+        out += hex[byte >> 4];
+        out += hex[byte & 0x0F];
+      }
+    }
+    return out;
+  }
+
+  bool redirected(const httplib::Request& request, httplib::Response& response) {
+    std::lock_guard lock(mutex_);
+    if (request.path != redirected_path_) return false;
+    response.status = 302;
+    response.set_header("Location", url_ + "/followed");
+    return true;
+  }
+
+  void install_routes() {
+    auto& router = server_.router();
+    router.Get("/followed", [this](const httplib::Request&, httplib::Response& response) {
+      ++followed_;
+      platform::send_json(response, 200, Json::object());
+    });
+    router.Get("/.well-known/openid-credential-issuer", [this](const httplib::Request& request, httplib::Response& response) {
+      if (redirected(request, response)) return;
+      std::lock_guard lock(mutex_);
+      platform::send_json(response, 200, metadata_);
+    });
+    router.Get("/.well-known/oauth-authorization-server", [this](const httplib::Request& request, httplib::Response& response) {
+      if (redirected(request, response)) return;
+      platform::send_json(response, 200, {{"issuer", url_}, {"token_endpoint", url_ + "/token"}});
+    });
+    router.Get("/.well-known/jwt-vc-issuer", [this](const httplib::Request& request, httplib::Response& response) {
+      if (redirected(request, response)) return;
+      platform::send_json(response, 200,
+                          {{"issuer", url_}, {"jwks", {{"keys", Json::array({issuer_key_.public_key().to_json()})}}}});
+    });
+    router.Get("/offer", [this](const httplib::Request& request, httplib::Response& response) {
+      if (redirected(request, response)) return;
+      platform::send_json(response, 404, {{"error", "not_found"}});
+    });
+    router.Post("/token", [](const httplib::Request&, httplib::Response& response) {
+      platform::send_json(response, 200, {{"access_token", "scripted-token"}, {"token_type", "Bearer"}});
+    });
+    router.Post("/nonce", [this](const httplib::Request&, httplib::Response& response) {
+      platform::send_json(response, 200, {{"c_nonce", "nonce-" + std::to_string(++nonces_)}});
+    });
+    router.Post("/credential", [this](const httplib::Request& request, httplib::Response& response) {
+      const int call = ++credential_requests_;
+      const Json body = Json::parse(request.body);
+      std::vector<Jwk> holder_keys;
+      for (const auto& proof : body.at("proofs").at("jwt")) {
+        const std::string compact = proof.get<std::string>();
+        holder_keys.push_back(*Jwk::parse(jwt_part(compact, 0).at("jwk")));
+        std::lock_guard lock(mutex_);
+        proof_nonces_.push_back(jwt_part(compact, 1).value("nonce", ""));
+      }
+      if (behaviour_ == Credentials::oauth_error) {
+        return platform::send_json(response, 400, {{"error", "invalid_proof"}, {"error_description", "scripted"}});
+      }
+      if (behaviour_ == Credentials::invalid_nonce_once && call == 1) {
+        return platform::send_json(response, 400, {{"error", "invalid_nonce"}});
+      }
+      Json credentials = Json::array();
+      for (const auto& holder : holder_keys) credentials.push_back({{"credential", issue(holder)}});
+      platform::send_json(response, 200, {{"credentials", credentials}});
+    });
+  }
+
+  std::string issue(const Jwk& holder) {
+    SdJwtVcIssueRequest request;
+    request.iss = url_;
+    request.vct = kVct;
+    request.claims = {{"given_name", "Erika"}, {"family_name", "Mustermann"}};
+    request.holder_key = holder;
+    if (behaviour_ == Credentials::foreign_key) request.holder_key = PrivateJwk::generate(JwsAlg::ES256)->public_key();
+    request.iat = kClock.now();
+    auto salts = RandomSaltSource::create();
+    std::string compact = issue_sd_jwt_vc(request, **salts, *signer_)->serialize_compact();
+    if (behaviour_ == Credentials::tampered_signature) {
+      // One changed character in the signature's first base64url block changes r: the signature breaks.
+      const auto signature = compact.rfind('.', compact.find('~')) + 1;
+      compact[signature] = compact[signature] == 'A' ? 'B' : 'A';
+    }
+    return compact;
+  }
+
+  Credentials behaviour_;
+  PrivateJwk issuer_key_;
+  std::unique_ptr<Signer> signer_;
+  platform::HttpServer server_;
+  std::string url_;
+  std::mutex mutex_;
+  Json metadata_;
+  std::string redirected_path_;
+  std::vector<std::string> proof_nonces_;
+  std::atomic<int> followed_{0};
+  std::atomic<int> nonces_{0};
+  std::atomic<int> credential_requests_{0};
+};
+
+Result<std::vector<NewCredential>> receive(const IssuanceClient& client, const std::string& link,
+                                           const std::optional<std::string>& tx_code = std::nullopt) {
+  VEIL_TRY(const auto offer, client.read_offer(link));
+  VEIL_TRY(const auto inspected, client.inspect(offer));
+  return client.accept(inspected, tx_code);
+}
+
+void check_batch(const NewCredential& credential, const std::string& issuer, std::size_t copies) {
+  CHECK(credential.vct == "urn:veil:credential:person");
+  CHECK(credential.issuer == issuer);
+  CHECK(credential.claims.at("given_name") == "Erika");
+  CHECK(credential.claims.at("address").at("country") == "DE");
+  CHECK_FALSE(credential.claims.contains("_sd"));
+  CHECK(credential.display.at("credential_configuration_id") == "person");
+  CHECK(credential.display.at("name").is_string());
+  CHECK(credential.received_at > 0);
+  REQUIRE(credential.copies.size() == copies);
+  std::set<std::string> thumbprints;
+  std::set<std::string> sd_jwts;
+  for (const auto& copy : credential.copies) {
+    CHECK(copy.sd_jwt.back() == '~');
+    // Each copy is bound to its own fresh key, and the wallet kept that key's private half.
+    CHECK(cnf_of(copy.sd_jwt) == copy.holder_key.public_key());
+    thumbprints.insert(copy.holder_key.public_key().thumbprint());
+    sd_jwts.insert(copy.sd_jwt);
+  }
+  CHECK(thumbprints.size() == copies);
+  CHECK(sd_jwts.size() == copies);
+}
+
+}  // namespace
+
+TEST_CASE("wallet receives a verified batch with distinct holder keys from an offer by value", "[issuance]") {
+  IssuerProcess issuer;
+  const Json offer = issuer.create_offer("person", example_claims("person"));
+  const auto client = make_client(3);
+
+  auto parsed = client.read_offer(offer.at("offer_uri_by_value").get<std::string>());
+  REQUIRE(parsed);
+  auto inspected = client.inspect(*parsed);
+  REQUIRE(inspected);
+  CHECK(inspected->credential_issuer == issuer.url());
+  CHECK_FALSE(inspected->tx_code);
+  CHECK(inspected->copies_per_credential == 3);  // the issuer allows 10, the wallet asks for at most 3
+  REQUIRE(inspected->credentials.size() == 1);
+  CHECK(inspected->credentials[0].vct == "urn:veil:credential:person");
+  CHECK_FALSE(inspected->credentials[0].display.empty());
+  CHECK_FALSE(inspected->credentials[0].claims.empty());
+  const Json shown = inspected->to_json();
+  CHECK(shown.at("tx_code").is_null());
+  CHECK(shown.dump().find(pre_authorized_code_of(offer)) == std::string::npos);
+
+  auto received = client.accept(*inspected, std::nullopt);
+  REQUIRE(received);
+  REQUIRE(received->size() == 1);
+  check_batch(received->front(), issuer.url(), 3);
+}
+
+TEST_CASE("wallet receives a verified batch from an offer by credential_offer_uri", "[issuance]") {
+  IssuerProcess issuer;
+  const Json offer = issuer.create_offer("person", example_claims("person"));
+  CHECK(offer.at("offer_uri").get<std::string>().find("credential_offer_uri=") != std::string::npos);
+  auto received = receive(make_client(2), offer.at("offer_uri").get<std::string>());
+  REQUIRE(received);
+  REQUIRE(received->size() == 1);
+  check_batch(received->front(), issuer.url(), 2);
+}
+
+TEST_CASE("wallet requests nothing before the holder accepts an offer [attack:P12]", "[issuance][attack:P12]") {
+  IssuerProcess issuer;
+  const Json offer = issuer.create_offer("person", example_claims("person"));
+  const auto client = make_client(1);
+  auto inspected = client.inspect(*client.read_offer(offer.at("offer_uri_by_value").get<std::string>()));
+  REQUIRE(inspected);
+
+  // Inspecting only read metadata: nothing was issued and the code is still unredeemed.
+  auto log = issuer.client().Get("/admin/credentials", {{"Authorization", "Bearer " + issuer.admin_key()}});
+  REQUIRE(log);
+  CHECK(Json::parse(log->body).at("credentials").empty());
+  auto received = client.accept(*inspected, std::nullopt);
+  REQUIRE(received);
+  CHECK(received->front().copies.size() == 1);
+}
+
+TEST_CASE("wallet asks for the tx_code the offer requires and reports a wrong one as issuance_failed", "[issuance]") {
+  IssuerProcess issuer;
+  const Json offer = issuer.create_offer("person", example_claims("person"), /*tx_code=*/true);
+  const std::string code = offer.at("tx_code").get<std::string>();
+  const auto client = make_client(2);
+  auto inspected = client.inspect(*client.read_offer(offer.at("offer_uri").get<std::string>()));
+  REQUIRE(inspected);
+  REQUIRE(inspected->tx_code);
+  CHECK(inspected->tx_code->input_mode == "numeric");
+  CHECK(inspected->tx_code->length == code.size());
+  CHECK(inspected->to_json().at("tx_code").at("length") == code.size());
+
+  expect_error(client.accept(*inspected, std::nullopt), ErrorCode::invalid_argument, "transaction code");
+  const std::string wrong = code == "000000" ? "111111" : "000000";
+  expect_error(client.accept(*inspected, wrong), ErrorCode::issuance_failed, "invalid_grant");
+
+  auto received = client.accept(*inspected, code);
+  REQUIRE(received);
+  check_batch(received->front(), issuer.url(), 2);
+  // The code is single-use: a second acceptance is refused by the issuer.
+  expect_error(client.accept(*inspected, code), ErrorCode::issuance_failed, "invalid_grant");
+}
+
+TEST_CASE("wallet refuses a tx_code for an offer that asks for none", "[issuance]") {
+  IssuerProcess issuer;
+  const Json offer = issuer.create_offer("age", example_claims("age"));
+  const auto client = make_client(1);
+  auto inspected = client.inspect(*client.read_offer(offer.at("offer_uri_by_value").get<std::string>()));
+  REQUIRE(inspected);
+  expect_error(client.accept(*inspected, std::string("123456")), ErrorCode::invalid_argument);
+}
+
+TEST_CASE("issuer helper revokes a received copy by its holder key", "[issuance]") {
+  IssuerProcess issuer;
+  const Json offer = issuer.create_offer("person", example_claims("person"));
+  auto received = receive(make_client(2), offer.at("offer_uri_by_value").get<std::string>());
+  REQUIRE(received);
+  const Json record = issuer.revoke(received->front().copies[1].holder_key.public_key().thumbprint());
+  CHECK(record.at("status") == "invalid");
+}
+
+TEST_CASE("wallet refuses an offer whose issuer metadata names another issuer [attack:P12]",
+          "[issuance][attack:P12]") {
+  IssuerProcess real;
+  auto metadata = real.client().Get("/.well-known/openid-credential-issuer");
+  REQUIRE(metadata);
+  // The attacker's server answers with the real issuer's metadata, hoping the wallet shows the real name.
+  ScriptedIssuer impostor;
+  impostor.set_metadata(Json::parse(metadata->body));
+  const auto client = make_client();
+  auto offer = client.read_offer(impostor.offer_link());
+  REQUIRE(offer);
+  expect_error(client.inspect(*offer), ErrorCode::invalid_issuer_metadata, "credential_issuer");
+  CHECK(impostor.credential_requests() == 0);
+}
+
+TEST_CASE("wallet refuses an offer that names a configuration the issuer does not offer", "[issuance]") {
+  IssuerProcess issuer;
+  const Json offer = issuer.create_offer("person", example_claims("person"));
+  Json altered = offer.at("credential_offer");
+  altered["credential_configuration_ids"] = {"passport"};
+  auto parsed = CredentialOffer::parse(altered, loopback_fetch_policy());
+  REQUIRE(parsed);
+  expect_error(make_client().inspect(*parsed), ErrorCode::invalid_credential_offer, "passport");
+}
+
+TEST_CASE("wallet receives from a scripted issuer and retries once after invalid_nonce", "[issuance]") {
+  ScriptedIssuer issuer(ScriptedIssuer::Credentials::invalid_nonce_once);
+  auto received = receive(make_client(5), issuer.offer_link());
+  REQUIRE(received);
+  REQUIRE(received->front().copies.size() == 2);  // the scripted issuer's batch_size
+  CHECK(issuer.credential_requests() == 2);
+  // The retry signs over a fresh c_nonce.
+  const auto nonces = issuer.proof_nonces();
+  REQUIRE(nonces.size() == 4);
+  CHECK(nonces[0] == "nonce-1");
+  CHECK(nonces[2] == "nonce-2");
+}
+
+TEST_CASE("wallet reports an issuer's credential error as issuance_failed with its code", "[issuance]") {
+  ScriptedIssuer issuer(ScriptedIssuer::Credentials::oauth_error);
+  expect_error(receive(make_client(), issuer.offer_link()), ErrorCode::issuance_failed, "invalid_proof");
+}
+
+TEST_CASE("wallet refuses a credential bound to another key than the one it proved", "[issuance]") {
+  ScriptedIssuer issuer(ScriptedIssuer::Credentials::foreign_key);
+  expect_error(receive(make_client(), issuer.offer_link()), ErrorCode::holder_key_mismatch);
+}
+
+TEST_CASE("wallet refuses a received credential with a tampered signature", "[issuance]") {
+  ScriptedIssuer issuer(ScriptedIssuer::Credentials::tampered_signature);
+  expect_error(receive(make_client(), issuer.offer_link()), ErrorCode::invalid_signature);
+}
+
+TEST_CASE("wallet does not follow a redirect from issuer metadata [attack:P8]", "[issuance][attack:P8]") {
+  ScriptedIssuer issuer;
+  issuer.redirect("/.well-known/openid-credential-issuer");
+  const auto client = make_client();
+  expect_error(client.inspect(*client.read_offer(issuer.offer_link())), ErrorCode::unexpected_http_status);
+  CHECK(issuer.followed() == 0);
+}
+
+TEST_CASE("wallet does not follow a redirect from a credential_offer_uri or jwt-vc-issuer [attack:P8]",
+          "[issuance][attack:P8]") {
+  ScriptedIssuer issuer;
+  issuer.redirect("/offer");
+  const auto client = make_client();
+  expect_error(client.read_offer(std::string(kCredentialOfferLinkScheme) + "?credential_offer_uri=" + issuer.url() +
+                                 "/offer"),
+               ErrorCode::unexpected_http_status);
+  issuer.redirect("/.well-known/jwt-vc-issuer");
+  expect_error(receive(client, issuer.offer_link()), ErrorCode::unexpected_http_status);
+  CHECK(issuer.followed() == 0);
+}
+
+}  // namespace veil::wallet
