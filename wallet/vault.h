@@ -25,6 +25,10 @@ namespace veil::wallet {
 /// kArgon2id13 is libsodium's crypto_pwhash_ALG_ARGON2ID13, the only KDF algorithm a vault accepts.
 constexpr int kArgon2id13 = 2;
 
+/// kMaxOpslimit and kMaxMemlimit bound the Argon2id parameters a vault accepts (SENSITIVE is 4 passes, 1 GiB).
+constexpr std::uint64_t kMaxOpslimit = 64;
+constexpr std::uint64_t kMaxMemlimit = 4ull << 30;
+
 /// KdfParams are the Argon2id cost parameters stored with the wrapped data key.
 struct KdfParams {
   int algorithm = kArgon2id13;
@@ -45,7 +49,8 @@ struct KdfParams {
 };
 
 /// check_kdf_params fails with invalid_argument when |params| names another algorithm than Argon2id v1.3 or lies
-/// outside libsodium's limits for it.
+/// outside [libsodium's minimum, kMaxOpslimit / kMaxMemlimit] (a bound so that an edited file cannot make unlock
+/// run for hours or exhaust memory).
 Status check_kdf_params(const KdfParams& params);
 
 /// WrappedDataKey is what a vault stores about its data key: enough, with the passphrase, to recover it.
@@ -82,8 +87,9 @@ class Vault {
   static Result<Created> create(const SecretBytes& passphrase, const KdfParams& kdf);
 
   /// unlock unwraps the data key of |wrapped| with |passphrase|. Fails with wrong_passphrase when the passphrase
-  /// is wrong or any byte of the wrapped key, nonce, salt, parameters or format version was altered, and with
-  /// invalid_argument when the stored parameters are unusable (unknown algorithm, out of range, wrong sizes).
+  /// is wrong or any byte of the wrapped key, nonce, salt, parameters or format version was altered (stored
+  /// parameters that check_kdf_params refuses count as altered: they are never run), and with internal_error
+  /// when libsodium cannot allocate the Argon2id memory.
   static Result<Vault> unlock(const SecretBytes& passphrase, const WrappedDataKey& wrapped);
 
   /// rewrap wraps this vault's data key anew under |passphrase| with |kdf| and a fresh salt and nonce (raising
