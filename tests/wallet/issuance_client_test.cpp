@@ -13,6 +13,7 @@
 #include "veil/clock.h"
 #include "veil/jwk.h"
 #include "veil/platform/http_response.h"
+#include "veil/platform/jwt_vc_issuer_metadata.h"
 #include "veil/platform/http_server.h"
 #include "veil/salt_source.h"
 #include "veil/sd_jwt_vc.h"
@@ -99,6 +100,13 @@ class ScriptedIssuer {
     std::lock_guard lock(mutex_);
     metadata_ = std::move(metadata);
   }
+  /// set_jwt_vc_issuer replaces the JWT VC Issuer Metadata the server answers; jwt_vc_issuer_jwks is its key set,
+  /// also served at /jwks.
+  void set_jwt_vc_issuer(Json metadata) {
+    std::lock_guard lock(mutex_);
+    jwt_vc_issuer_ = std::move(metadata);
+  }
+  Json jwks() const { return {{"keys", Json::array({issuer_key_.public_key().to_json()})}}; }
   /// redirect makes GET |path| answer 302 to /followed (which counts visits).
   void redirect(std::string path) {
     std::lock_guard lock(mutex_);
@@ -159,8 +167,11 @@ class ScriptedIssuer {
     });
     router.Get("/.well-known/jwt-vc-issuer", [this](const httplib::Request& request, httplib::Response& response) {
       if (redirected(request, response)) return;
-      platform::send_json(response, 200,
-                          {{"issuer", url_}, {"jwks", {{"keys", Json::array({issuer_key_.public_key().to_json()})}}}});
+      std::lock_guard lock(mutex_);
+      platform::send_json(response, 200, jwt_vc_issuer_.is_null() ? Json{{"issuer", url_}, {"jwks", jwks()}} : jwt_vc_issuer_);
+    });
+    router.Get("/jwks", [this](const httplib::Request&, httplib::Response& response) {
+      platform::send_json(response, 200, jwks());
     });
     router.Get("/offer", [this](const httplib::Request& request, httplib::Response& response) {
       if (redirected(request, response)) return;
@@ -219,6 +230,7 @@ class ScriptedIssuer {
   std::string url_;
   std::mutex mutex_;
   Json metadata_;
+  Json jwt_vc_issuer_;
   std::string redirected_path_;
   std::vector<std::string> proof_nonces_;
   std::atomic<int> followed_{0};
@@ -423,6 +435,90 @@ TEST_CASE("wallet does not follow a redirect from a credential_offer_uri or jwt-
   issuer.redirect("/.well-known/jwt-vc-issuer");
   expect_error(receive(client, issuer.offer_link()), ErrorCode::unexpected_http_status);
   CHECK(issuer.followed() == 0);
+}
+
+// JWT VC Issuer Metadata (platform/jwt_vc_issuer_metadata.h): where the wallet gets the keys it verifies with.
+
+TEST_CASE("JWT VC issuer metadata lives between the host and the path of iss", "[jwt_vc_issuer_metadata]") {
+  const platform::FetchPolicy https;
+  CHECK(platform::jwt_vc_issuer_metadata_url("https://ex.com/tenant/1", https) ==
+        "https://ex.com/.well-known/jwt-vc-issuer/tenant/1");
+  CHECK(platform::jwt_vc_issuer_metadata_url("https://ex.com", https) == "https://ex.com/.well-known/jwt-vc-issuer");
+  CHECK(platform::jwt_vc_issuer_metadata_url("https://ex.com/", https) == "https://ex.com/.well-known/jwt-vc-issuer");
+  CHECK(platform::jwt_vc_issuer_metadata_url("https://ex.com:8443/a/", https) ==
+        "https://ex.com:8443/.well-known/jwt-vc-issuer/a");
+  expect_error(platform::jwt_vc_issuer_metadata_url("https://ex.com/?tenant=1", https), ErrorCode::url_not_allowed);
+  expect_error(platform::jwt_vc_issuer_metadata_url("http://ex.com", https), ErrorCode::url_not_allowed);
+  expect_error(platform::jwt_vc_issuer_metadata_url("http://127.0.0.1:1", https), ErrorCode::url_not_allowed);
+  CHECK(platform::jwt_vc_issuer_metadata_url("http://127.0.0.1:1", loopback_fetch_policy()));
+}
+
+TEST_CASE("JWT VC issuer metadata must name exactly the iss and publish usable public keys only",
+          "[jwt_vc_issuer_metadata]") {
+  const Jwk key = PrivateJwk::generate(JwsAlg::ES256, std::string("k1"))->public_key();
+  const Json jwks = {{"keys", Json::array({key.to_json()})}};
+  const std::string iss = "https://issuer.example/tenant";
+  auto parsed = platform::parse_jwt_vc_issuer_metadata({{"issuer", iss}, {"jwks", jwks}}, iss);
+  REQUIRE(parsed);
+  CHECK(parsed->issuer == iss);
+  REQUIRE(parsed->keys.size() == 1);
+  CHECK(parsed->keys[0] == key);
+  CHECK(parsed->keys[0].kid() == "k1");
+  CHECK(parsed->jwks() == jwks);
+
+  auto expect_metadata_error = [&](const Json& document, const std::string& message_part) {
+    INFO(document.dump());
+    expect_error(platform::parse_jwt_vc_issuer_metadata(document, iss), ErrorCode::invalid_issuer_metadata,
+                 message_part);
+  };
+  expect_metadata_error(Json::array(), "not a JSON object");
+  expect_metadata_error({{"jwks", jwks}}, "no issuer string");
+  expect_metadata_error({{"issuer", iss + "/"}, {"jwks", jwks}}, "names another issuer");
+  expect_metadata_error({{"issuer", "https://other.example/tenant"}, {"jwks", jwks}}, "names another issuer");
+  expect_metadata_error({{"issuer", iss}}, "exactly one of jwks and jwks_uri");
+  expect_metadata_error({{"issuer", iss}, {"jwks", jwks}, {"jwks_uri", "https://issuer.example/jwks"}},
+                        "exactly one of jwks and jwks_uri");
+  expect_metadata_error({{"issuer", iss}, {"jwks_uri", "https://issuer.example/jwks"}}, "jwks_uri");
+  expect_metadata_error({{"issuer", iss}, {"jwks", key.to_json()}}, "not a JWK Set");
+  expect_metadata_error({{"issuer", iss}, {"jwks", {{"keys", {"x"}}}}}, "not a JSON object");
+  Json with_private = PrivateJwk::generate(JwsAlg::ES256)->to_json();
+  expect_metadata_error({{"issuer", iss}, {"jwks", {{"keys", {with_private}}}}}, "private member \"d\"");
+  const Json rsa = {{"kty", "RSA"}, {"n", "0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw"}, {"e", "AQAB"}};
+  auto with_rsa = platform::parse_jwt_vc_issuer_metadata({{"issuer", iss}, {"jwks", {{"keys", {rsa, key.to_json()}}}}}, iss);
+  REQUIRE(with_rsa);  // RFC 7517 §5: a key type the wallet does not use is skipped
+  CHECK(with_rsa->keys.size() == 1);
+  expect_metadata_error({{"issuer", iss}, {"jwks", {{"keys", {rsa}}}}}, "no ES256 or EdDSA key");
+  expect_metadata_error({{"issuer", iss}, {"jwks", {{"keys", Json::array()}}}}, "no ES256 or EdDSA key");
+  expect_metadata_error({{"issuer", iss}, {"jwks", {{"keys", {key.to_json(), key.to_json()}}}}}, "share the kid");
+  Json broken = key.to_json();
+  broken["x"] = "AAAA";
+  expect_error(platform::parse_jwt_vc_issuer_metadata({{"issuer", iss}, {"jwks", {{"keys", {broken}}}}}, iss),
+               ErrorCode::invalid_jwk);
+}
+
+TEST_CASE("JWT VC issuer keys come from a jwks_uri on the issuer's own origin only [attack:P8]",
+          "[jwt_vc_issuer_metadata][attack:P8]") {
+  ScriptedIssuer issuer;
+  ScriptedIssuer elsewhere;
+  const platform::HttpClient client(loopback_fetch_policy());
+  issuer.set_jwt_vc_issuer({{"issuer", issuer.url()}, {"jwks_uri", issuer.url() + "/jwks"}});
+  auto same_origin = platform::fetch_jwt_vc_issuer_metadata(client, issuer.url());
+  REQUIRE(same_origin);
+  CHECK(same_origin->jwks() == issuer.jwks());
+
+  issuer.set_jwt_vc_issuer({{"issuer", issuer.url()}, {"jwks_uri", elsewhere.url() + "/jwks"}});
+  expect_error(platform::fetch_jwt_vc_issuer_metadata(client, issuer.url()), ErrorCode::invalid_issuer_metadata,
+               "origin");
+  issuer.set_jwt_vc_issuer({{"issuer", elsewhere.url()}, {"jwks", issuer.jwks()}});
+  expect_error(platform::fetch_jwt_vc_issuer_metadata(client, issuer.url()), ErrorCode::invalid_issuer_metadata,
+               "another issuer");
+}
+
+TEST_CASE("wallet refuses credentials when the issuer's key metadata names another issuer", "[issuance]") {
+  ScriptedIssuer issuer;
+  issuer.set_jwt_vc_issuer({{"issuer", "http://127.0.0.1:1"}, {"jwks", issuer.jwks()}});
+  expect_error(receive(make_client(), issuer.offer_link()), ErrorCode::invalid_issuer_metadata);
+  CHECK(issuer.credential_requests() == 0);  // checked before the code was redeemed
 }
 
 }  // namespace veil::wallet
