@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -63,19 +64,20 @@ class StatusChecker {
   struct CachedList {
     std::shared_ptr<const StatusList> list;  // null after a failure
     std::optional<Error> failure;
-    std::string iss;
     std::int64_t expires_at = 0;
-    std::int64_t token_exp = 0;  // 0 when the token has no exp
     std::uint64_t inserted = 0;
+    bool fetching = false;  // one thread fetches; the others use the stale list or wait for it
   };
   Result<std::shared_ptr<const StatusList>> list_for(const std::string& iss, const std::string& uri) const;
-  Result<CachedList> fetch(const std::string& iss, const std::string& uri) const;
+  Result<StatusListTokenClaims> fetch(const std::string& iss, const std::string& uri) const;
+  void make_room() const;  // with mutex_ held
 
   const TrustedIssuers& issuers_;
   const Clock& clock_;
   StatusCheckerOptions options_;
   platform::HttpClient client_;
   mutable std::mutex mutex_;
+  mutable std::condition_variable fetched_;
   mutable std::map<std::string, CachedList, std::less<>> cache_;
   mutable std::uint64_t insertions_ = 0;
   mutable std::size_t fetch_count_ = 0;

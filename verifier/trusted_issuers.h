@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -61,12 +62,13 @@ class TrustedIssuers {
 
  private:
   struct CacheEntry {
-    std::shared_ptr<const IssuerKeyResolver> keys;  // null after a failure
+    std::shared_ptr<const IssuerKeyResolver> keys;  // null until a fetch succeeded, and after a failure
     std::optional<Error> failure;
     std::int64_t expires_at = 0;
+    bool fetching = false;  // one thread fetches; the others use stale keys or wait for it
   };
   TrustedIssuers(const Clock& clock, TrustedIssuersOptions options);
-  Result<std::shared_ptr<const IssuerKeyResolver>> resolve(const std::string& iss) const;
+  Result<std::shared_ptr<const IssuerKeyResolver>> fetch_keys(const std::string& iss) const;
 
   const Clock& clock_;
   TrustedIssuersOptions options_;
@@ -74,6 +76,7 @@ class TrustedIssuers {
   std::map<std::string, std::shared_ptr<const IssuerKeyResolver>, std::less<>> pinned_;
   std::vector<std::string> metadata_issuers_;
   mutable std::mutex mutex_;
+  mutable std::condition_variable fetched_;
   mutable std::map<std::string, CacheEntry, std::less<>> cache_;
   mutable std::size_t fetch_count_ = 0;
 };

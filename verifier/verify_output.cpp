@@ -37,4 +37,41 @@ std::string verify_output(const Result<VerifiedPresentation>& outcome) {
   return line + "}";
 }
 
+namespace {
+
+Json error_json(const Error& error) {
+  return {{"code", std::string(error_code_name(error.code))}, {"message", error.message}};
+}
+
+}  // namespace
+
+std::string verify_output(const Result<VerifiedCredential>& outcome) {
+  if (!outcome) return "{" + field("valid", false) + ", " + field("error", error_json(outcome.error())) + "}";
+  const Json object = verify_output_json(outcome);
+  // Members in the order DESIGN.md documents, as for the CLI.
+  std::string line = "{" + field("valid", true);
+  for (const char* name : {"iss", "vct", "claims", "disclosed"}) line += ", " + field(name, object.at(name));
+  std::string key_binding = "null";
+  if (const auto& kb = outcome->key_binding) {
+    key_binding = "{" + field("aud", kb->aud) + ", " + field("nonce", kb->nonce) + ", " + field("iat", kb->iat) + "}";
+  }
+  line += ", \"key_binding\": " + key_binding;
+  return line + ", " + field("status", object.at("status")) + "}";
+}
+
+Json verify_output_json(const Result<VerifiedCredential>& outcome) {
+  if (!outcome) return {{"valid", false}, {"error", error_json(outcome.error())}};
+  const VerifiedCredential& verified = *outcome;
+  Json disclosed = Json::array();
+  for (const auto& path : verified.disclosed) disclosed.push_back(path.to_json());
+  Json key_binding = nullptr;
+  if (verified.key_binding) {
+    key_binding = {{"aud", verified.key_binding->aud}, {"nonce", verified.key_binding->nonce},
+                   {"iat", verified.key_binding->iat}};
+  }
+  return {{"valid", true},         {"iss", verified.iss},         {"vct", verified.vct},
+          {"claims", verified.claims}, {"disclosed", std::move(disclosed)}, {"key_binding", std::move(key_binding)},
+          {"status", verified.status}};
+}
+
 }  // namespace veil::verifier
