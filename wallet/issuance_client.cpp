@@ -397,7 +397,7 @@ Result<std::vector<NewCredential>> IssuanceClient::accept(const InspectedOffer& 
     credential.received_at = clock_.now();
     std::vector<bool> key_used(holders.size(), false);
     for (const auto& compact : credentials) {
-      VEIL_TRY(const auto sd_jwt, SdJwt::parse(compact, policy.limits));
+      VEIL_TRY(const auto sd_jwt, SdJwt::parse_compact(compact, policy.limits));
       // RFC 9901 §7.2: what the issuer hands the holder carries no KB-JWT.
       if (sd_jwt.kb_jwt()) return fail(ErrorCode::unexpected_key_binding, "an issued credential carries a KB-JWT");
       VEIL_TRY(const auto verified, verifier.verify(sd_jwt));
@@ -417,7 +417,12 @@ Result<std::vector<NewCredential>> IssuanceClient::accept(const InspectedOffer& 
                     "a received credential's cnf.jwk is not one of the holder keys the wallet proved");
       }
       key_used[index] = true;
-      if (credential.copies.empty()) credential.claims = verified.claims();
+      if (credential.copies.empty()) {
+        // The claims every copy shares: cnf and status differ from copy to copy, each copy keeps its own.
+        credential.claims = verified.claims();
+        credential.claims.erase("cnf");
+        credential.claims.erase("status");
+      }
       credential.copies.push_back({compact, holders[index].key});
     }
     received.push_back(std::move(credential));

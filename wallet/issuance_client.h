@@ -94,6 +94,9 @@ class IssuanceClient {
 
   /// accept runs token → nonce → credential for every offered configuration and returns one NewCredential per
   /// configuration (received_at = the clock's now), each copy with its own fresh holder key, every copy verified.
+  /// Its claims are the processed payload of the first copy without cnf and status (those differ per copy);
+  /// its display is {"credential_configuration_id", "name", "description"?, "claims" (credential_metadata.claims),
+  /// "display" (credential_metadata.display), "issuer_name"?, "issuer_display"}.
   /// |tx_code| is the Transaction Code the holder typed. Fails with invalid_argument when a tx_code is required
   /// and missing, or given when none is required; issuance_failed when the issuer answers an OAuth error (its
   /// error code in the message: invalid_grant for a wrong tx_code or a used code, invalid_proof, ...), asks for
