@@ -492,12 +492,15 @@ async function showHistory() {
   clear(rows);
   $('history-empty').hidden = entries.length > 0;
   $('history-table').hidden = entries.length === 0;
+  const OUTCOME = { rejected: ' (the verifier refused it)', failed: ' (delivery failed)' };
   for (const entry of entries) {
+    const shared = entry.outcome === 'declined' ? 'You declined: nothing was shared'
+      : (entry.claims.length ? entry.claims.map(pathText).join(', ') : 'proof of possession only') + (OUTCOME[entry.outcome] || '');
     rows.append(el('tr', {},
       el('td', { text: formatTime(entry.time) }),
       el('td', {}, el('code', { text: entry.verifier })),
-      el('td', { text: entry.credential_name || entry.vct }),
-      el('td', { text: entry.claims.length ? entry.claims.map(pathText).join(', ') : 'proof of possession only' })));
+      el('td', { text: entry.credential_name || entry.vct || '—' }),
+      el('td', { text: shared })));
   }
   showView('history');
 }
