@@ -7,5 +7,6 @@
 namespace veil::verifier {
 
 int verify_command(std::span<const std::string> args);
+int serve_command(std::span<const std::string> args);
 
 }  // namespace veil::verifier

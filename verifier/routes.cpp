@@ -4,7 +4,9 @@
 
 #include "veil/platform/http_request.h"
 #include "veil/platform/http_response.h"
+#include "veil/platform/metrics.h"
 #include "verifier/presentation_transactions.h"
+#include "verifier/verify_endpoint.h"
 
 namespace veil::verifier {
 namespace {
@@ -40,6 +42,16 @@ void with_relying_party(const Request& request, Response& response, const Verifi
   handle(*party);
 }
 
+// observed wraps |handler| so that every answer is counted under its route pattern, with its duration.
+template <class Handler>
+httplib::Server::Handler observed(VerifierApp& app, std::string route, Handler handler) {
+  return [&app, route = std::move(route), handler = std::move(handler)](const Request& request, Response& response) {
+    const auto started = std::chrono::steady_clock::now();
+    handler(request, response);
+    observe_http_request(app.metrics(), route, response.status, std::chrono::steady_clock::now() - started);
+  };
+}
+
 // install_rate_limit refuses, before routing, a client that floods the endpoints that store state, sign or verify
 // (ATTACKS H12); results, health and metrics stay unlimited.
 void install_rate_limit(platform::HttpServer& server, const VerifierConfig& config) {
@@ -54,32 +66,56 @@ void install_rate_limit(platform::HttpServer& server, const VerifierConfig& conf
 
 void install_relying_party_routes(platform::HttpServer& server, VerifierApp& app) {
   auto& router = server.router();
-  router.Post(kPresentationRequestsPath, [&app, &server](const Request& request, Response& response) {
-    with_relying_party(request, response, app, [&](const RelyingParty& party) {
-      auto body = platform::read_json_body(request, server.limits());
-      if (!body) return platform::send_error(response, body.error());
-      app.purge_if_due();
-      answer(response, create_presentation_request(app.transactions(), party, *body), 201);
-    });
-  });
-  router.Get(std::string(kPresentationRequestsPath) + "/([^/]+)", [&app](const Request& request, Response& response) {
-    with_relying_party(request, response, app, [&](const RelyingParty& party) {
-      with_path_id(request, response,
-                   [&](const std::string& id) { answer(response, presentation_result(app.transactions(), party, id)); });
-    });
+  router.Post(kPresentationRequestsPath,
+              observed(app, kPresentationRequestsPath, [&app, &server](const Request& request, Response& response) {
+                with_relying_party(request, response, app, [&](const RelyingParty& party) {
+                  auto body = platform::read_json_body(request, server.limits());
+                  if (!body) return platform::send_error(response, body.error());
+                  app.purge_if_due();
+                  answer(response, create_presentation_request(app.transactions(), party, *body), 201);
+                });
+              }));
+  const std::string result_route = std::string(kPresentationRequestsPath) + "/<id>";
+  router.Get(std::string(kPresentationRequestsPath) + "/([^/]+)",
+             observed(app, result_route, [&app](const Request& request, Response& response) {
+               with_relying_party(request, response, app, [&](const RelyingParty& party) {
+                 with_path_id(request, response, [&](const std::string& id) {
+                   answer(response, presentation_result(app.transactions(), party, id));
+                 });
+               });
+             }));
+  router.Post(kVerifyPath, observed(app, kVerifyPath, [&app, &server](const Request& request, Response& response) {
+                with_relying_party(request, response, app, [&](const RelyingParty&) {
+                  auto body = platform::read_json_body(request, server.limits());
+                  if (!body) return platform::send_error(response, body.error());
+                  const VerifyEndpointContext context{app.verifier(), app.config().allow_no_kb, &app.log()};
+                  answer(response, verify_response(context, *body));
+                });
+              }));
+}
+
+void install_operations_routes(platform::HttpServer& server, VerifierApp& app) {
+  auto& router = server.router();
+  router.Get(kHealthPath, observed(app, kHealthPath, [](const Request&, Response& response) {
+               platform::send_json(response, 200, health_response());
+             }));
+  router.Get(kMetricsPath, [&app](const Request&, Response& response) {
+    platform::send_text(response, 200, metrics_response(app.metrics()), platform::kPrometheusContentType);
   });
 }
 
 void install_wallet_routes(platform::HttpServer& server, VerifierApp& app) {
   auto& router = server.router();
-  router.Get(std::string(kRequestPath) + "([^/]+)", [&app](const Request& request, Response& response) {
-    with_path_id(request, response, [&](const std::string& id) {
-      auto object = request_object(app.transactions(), id);
-      if (!object) return platform::send_error(response, object.error());
-      platform::send_text(response, 200, *object, kRequestObjectMediaType);
-    });
-  });
-  router.Post(std::string(kResponsePath) + "([^/]+)", [&app](const Request& request, Response& response) {
+  router.Get(std::string(kRequestPath) + "([^/]+)",
+             observed(app, std::string(kRequestPath) + "<id>", [&app](const Request& request, Response& response) {
+               with_path_id(request, response, [&](const std::string& id) {
+                 auto object = request_object(app.transactions(), id);
+                 if (!object) return platform::send_error(response, object.error());
+                 platform::send_text(response, 200, *object, kRequestObjectMediaType);
+               });
+             }));
+  router.Post(std::string(kResponsePath) + "([^/]+)",
+              observed(app, std::string(kResponsePath) + "<id>", [&app](const Request& request, Response& response) {
     // An unknown id is answered like an unknown state: 400, not 404 (VP §8.2 error response).
     const std::string id = request.matches.size() > 1 ? request.matches[1].str() : std::string();
     auto form = platform::read_form_body(request);
@@ -95,7 +131,7 @@ void install_wallet_routes(platform::HttpServer& server, VerifierApp& app) {
                         {{"error", "invalid_request"},
                          {"error_description", error.message},
                          {"error_code", std::string(error_code_name(error.code))}});
-  });
+  }));
 }
 
 }  // namespace
@@ -104,6 +140,7 @@ void install_routes(platform::HttpServer& server, VerifierApp& app) {
   install_rate_limit(server, app.config());
   install_relying_party_routes(server, app);
   install_wallet_routes(server, app);
+  install_operations_routes(server, app);
 }
 
 }  // namespace veil::verifier

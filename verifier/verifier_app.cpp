@@ -7,6 +7,7 @@
 
 #include "veil/platform/files.h"
 #include "verifier/sqlite_transaction_store.h"
+#include "verifier/verify_endpoint.h"
 
 namespace veil::verifier {
 namespace {
@@ -47,6 +48,7 @@ Result<std::unique_ptr<VerifierApp>> VerifierApp::open(VerifierConfig config, co
   app->public_url_ = settings.public_url;
   if (app->public_url_.ends_with('/')) app->public_url_.pop_back();
   app->started_at_ = clock.now();
+  register_verifier_metrics(app->metrics_);
 
   // Trust: an explicit --trust file must exist; the default one starts empty (no issuer is trusted by default).
   const std::string trust_file = settings.trust_file.empty() ? settings.data_dir + "/trust.json" : settings.trust_file;

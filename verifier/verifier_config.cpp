@@ -41,10 +41,12 @@ MemberReader text(std::string VerifierConfig::*field) {
   };
 }
 
-Status read_flag(VerifierConfig& config, const Json& value, std::string_view name) {
-  if (!value.is_boolean()) return tl::unexpected(config_error(name, "must be true or false"));
-  config.allow_loopback_http = value.get<bool>();
-  return {};
+MemberReader flag(bool VerifierConfig::*field) {
+  return [=](VerifierConfig& config, const Json& value, std::string_view name) -> Status {
+    if (!value.is_boolean()) return tl::unexpected(config_error(name, "must be true or false"));
+    config.*field = value.get<bool>();
+    return {};
+  };
 }
 
 Status read_prefix(VerifierConfig& config, const Json& value, std::string_view name) {
@@ -106,7 +108,8 @@ const std::map<std::string, MemberReader, std::less<>>& member_readers() {
       {"cert_file", text(&VerifierConfig::cert_file)},
       {"cert_key_file", text(&VerifierConfig::cert_key_file)},
       {"client_id_prefix", read_prefix},
-      {"allow_loopback_http", read_flag},
+      {"allow_loopback_http", flag(&VerifierConfig::allow_loopback_http)},
+      {"allow_no_kb", flag(&VerifierConfig::allow_no_kb)},
       {"transaction_lifetime_seconds", integer<std::int64_t>(&VerifierConfig::transaction_lifetime_seconds, 30, kDay)},
       {"result_retention_seconds", integer<std::int64_t>(&VerifierConfig::result_retention_seconds, 1, 30 * kDay)},
       {"max_clock_skew_seconds", integer<std::int64_t>(&VerifierConfig::max_clock_skew_seconds, 0, 3600)},

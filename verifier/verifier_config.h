@@ -36,6 +36,9 @@ struct VerifierConfig {
   /// allow_loopback_http lets the verifier fetch issuer metadata and status lists from, and post webhooks to,
   /// plain http:// loopback URLs (local demos and tests); https is always required otherwise.
   bool allow_loopback_http = false;
+  /// allow_no_kb lets POST /v1/verify callers send {"no_kb": true} and accept an SD-JWT without key binding
+  /// (ATTACKS K1: off unless the operator chooses it).
+  bool allow_no_kb = false;
 
   /// How long a wallet has to answer a presentation request (VP §14.2: short-lived nonces).
   std::int64_t transaction_lifetime_seconds = 300;
@@ -52,7 +55,7 @@ struct VerifierConfig {
 
 /// apply_config_file overlays the members of a --config JSON document on |config|. Member names are the field
 /// names above ("transaction_lifetime_seconds", "client_id_prefix": "auto" | "x509_hash" | "x509_san_dns",
-/// "allow_loopback_http": bool, ...); "http" takes "max_body_bytes", "max_json_depth" and "worker_threads",
+/// "allow_loopback_http" and "allow_no_kb": bool, ...); "http" takes "max_body_bytes", "max_json_depth" and "worker_threads",
 /// "rate_limit" takes "per_second" and "burst". Fails with invalid_config naming the member for an unknown name
 /// (a typo must not silently keep a default), a wrong type or a value out of range.
 Status apply_config_file(VerifierConfig& config, const Json& document);
