@@ -156,8 +156,8 @@ Result<X509Certificate> X509Certificate::parse_der(const std::vector<std::uint8_
   X509Ptr cert(d2i_X509(nullptr, &cursor, static_cast<long>(der.size())));
   if (!cert) return tl::unexpected(bad_certificate("certificate is not DER X.509"));
   if (cursor != der.data() + der.size()) return tl::unexpected(bad_certificate("certificate has trailing bytes"));
-  // d2i_X509 accepts some BER; the x509_hash: pin is over the bytes as sent, so they must be the DER OpenSSL
-  // would write again, or two spellings of one certificate would have two hashes.
+  // The x509_hash: pin is over the bytes as sent: refuse input that OpenSSL does not write back identically
+  // (outer BER length forms and the like), so that what was hashed is what was parsed.
   unsigned char* reencoded = nullptr;
   int length = i2d_X509(cert.get(), &reencoded);
   std::unique_ptr<unsigned char, OpensslFree> owned(reencoded);
