@@ -366,7 +366,9 @@ TEST_CASE("request: a client_id inside the Request Object other than the link's 
   expect_error(from_object(sign_request_object(certificate, claims), client_id), ErrorCode::invalid_request_object);
 }
 
-TEST_CASE("request: a tampered Request Object signature is invalid_request_object", "[vp_request][attack:J1]") {
+TEST_CASE("request: a tampered Request Object signature, or one by another key than the x5c leaf, is "
+          "invalid_request_object",
+          "[vp_request]") {
   auto certificate = certificate_for({"verifier.example.org"});
   std::string client_id = x509_hash_client_id(certificate);
   std::string jws = sign_request_object(certificate, request_claims(client_id, "https://verifier.example.org/r"));
@@ -395,7 +397,8 @@ TEST_CASE("request: a tampered Request Object signature is invalid_request_objec
                ErrorCode::invalid_request_object);
 }
 
-TEST_CASE("request: alg none, a wrong typ, or a missing x5c make the Request Object invalid", "[vp_request][attack:J1]") {
+TEST_CASE("request: alg none, a wrong typ, or a missing x5c make the Request Object invalid [attack:J1]",
+          "[vp_request][attack:J1]") {
   auto certificate = certificate_for({"verifier.example.org"});
   std::string client_id = x509_hash_client_id(certificate);
   Json claims = request_claims(client_id, "https://verifier.example.org/r");

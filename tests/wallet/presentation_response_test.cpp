@@ -134,7 +134,7 @@ void expect_error(const veil::Result<T>& result, ErrorCode code) {
 }  // namespace
 
 TEST_CASE("presentation response: the posted vp_token verifies under the full client_id and discloses exactly the "
-          "approved claims",
+          "approved claims [attack:P10]",
           "[vp_response][attack:P10]") {
   ScriptedVerifier verifier;
   verifier.script_response(ScriptedAnswer{200, "application/json", "{}", std::nullopt});
