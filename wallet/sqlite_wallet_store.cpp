@@ -73,10 +73,6 @@ constexpr int kSchemaVersion = 1;
 
 constexpr std::string_view kLockedMessage = "the wallet is locked";
 
-std::span<const std::uint8_t> as_bytes(std::string_view text) {
-  return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
-}
-
 std::string_view as_text(const SecretBytes& bytes) {
   return {reinterpret_cast<const char*>(bytes.reveal().data()), bytes.size()};
 }
