@@ -12,6 +12,7 @@ import assert from 'node:assert/strict';
 
 const issuerBin = process.env.VEIL_ISSUER_BIN;
 const walletBin = process.env.VEIL_WALLET_BIN;
+const verifierBin = process.env.VEIL_VERIFIER_BIN;
 assert.ok(issuerBin && walletBin, 'set VEIL_ISSUER_BIN and VEIL_WALLET_BIN');
 
 const PASSPHRASE = 'correct horse battery staple';
@@ -171,7 +172,8 @@ test('commands on a data dir without a wallet fail with exit 1, as one line or a
 test('serve prints its listening line, then a one-time UI link; the api-token is 0600; SIGTERM stops it', async () => {
   const dir = tempDir();
   const dataDir = join(dir, 'wallet');
-  const server = await start(walletBin, ['--port', '0', '--data-dir', dataDir],
+  writeFileSync(join(dir, 'wallet.json'), JSON.stringify({ kdf: 'minimum' }));
+  const server = await start(walletBin, ['--port', '0', '--data-dir', dataDir, '--config', join(dir, 'wallet.json')],
     { cwd: dir, env: { VEIL_WALLET_PASSPHRASE: PASSPHRASE } });
   await new Promise((resolve) => {
     const check = () => { if (/\nopen /.test(server.output.stdout)) resolve(); };
@@ -274,7 +276,10 @@ test('accept stores a verified batch from a real issuer; list shows it with copi
 
     // A transaction code offer: --tx-code, and a wrong one fails with exit 1.
     const coded = await issuer.offer('age', { age_over_13: true, age_over_16: true, age_over_18: true, age_over_21: false, age_over_65: false }, true);
-    expectOneLineError(await wallet(['accept', coded.offer_uri, '--yes', '--tx-code', '00000']), 'issuance_failed');
+    // The offer is described on stderr first; the failure is the one last line.
+    const wrong = await wallet(['accept', coded.offer_uri, '--yes', '--tx-code', '00000']);
+    assert.equal(wrong.code, 1, wrong.err);
+    assert.match(wrong.err.trim().split('\n').at(-1), /^veil-wallet accept: issuance_failed: .*invalid_grant/);
     const ok = await wallet(['accept', coded.offer_uri, '--yes', '--tx-code', coded.tx_code, '--json']);
     assert.equal(ok.code, 0, ok.err);
     assert.equal(JSON.parse(ok.out).credentials[0].vct, 'urn:veil:credential:age');
@@ -312,7 +317,9 @@ test('respond asks per optional claim, shares exactly that, and history names cl
     // Ticking the optional claim shares it too.
     const both = await wallet(['respond', requestLink(verifier, 'n-3')], { input: 'y\ny\n' });
     assert.equal(both.code, 0, both.err);
-    assert.deepEqual(disclosedNames(JSON.parse(verifier.posts[2].vp_token).person[0]), ['country', 'given_name']);
+    const withCountry = disclosedNames(JSON.parse(verifier.posts[2].vp_token).person[0]);
+    assert.ok(withCountry.includes('country') && withCountry.includes('given_name'), `disclosed ${withCountry}`);
+    assert.ok(!withCountry.includes('family_name') && !withCountry.includes('birthdate'), `disclosed ${withCountry}`);
 
     // --decline (and "n" at the final question) tell the verifier access_denied.
     const declined = await wallet(['respond', requestLink(verifier, 'n-4'), '--decline']);
@@ -338,3 +345,70 @@ test('respond asks per optional claim, shares exactly that, and history names cl
     await verifier.close();
   }
 });
+
+test('end to end: the wallet API takes an offer from veil-issuer and answers veil-verifier with exactly the approved claims',
+  { skip: verifierBin ? false : 'VEIL_VERIFIER_BIN not set' }, async () => {
+    const issuer = await startIssuer();
+    const dir = tempDir();
+    const verifierDir = join(dir, 'verifier');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(verifierDir, { mode: 0o700 });
+    writeFileSync(join(verifierDir, 'trust.json'), JSON.stringify({ issuers: [{ iss: issuer.base, resolve: 'metadata' }] }));
+    writeFileSync(join(dir, 'verifier.json'), JSON.stringify({ allow_loopback_http: true }));
+    const verifier = await start(verifierBin, ['--port', '0', '--data-dir', verifierDir, '--config', join(dir, 'verifier.json')], { cwd: dir });
+    writeFileSync(join(dir, 'wallet.json'), JSON.stringify({ allow_loopback_http: true, kdf: 'minimum' }));
+    const wallet = await start(walletBin, ['--port', '0', '--data-dir', join(dir, 'wallet'), '--config', join(dir, 'wallet.json')],
+      { cwd: dir, env: { VEIL_WALLET_PASSPHRASE: PASSPHRASE } });
+    try {
+      const token = readFileSync(join(dir, 'wallet', 'api-token'), 'utf8').trim();
+      const api = async (method, path, body, expected) => {
+        const response = await fetch(`${wallet.base}${path}`, {
+          method, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        const json = await response.json();
+        assert.equal(response.status, expected, `${method} ${path}: ${JSON.stringify(json)}`);
+        return json;
+      };
+      const offer = await issuer.offer('person', person);
+      const inspected = await api('POST', '/api/offers', { offer: offer.offer_uri }, 201);
+      const stored = await api('POST', `/api/offers/${inspected.id}/accept`, {}, 201);
+      const credentialId = stored.credentials[0].id;
+
+      const apiKey = JSON.parse(readFileSync(join(verifierDir, 'api-keys.json'), 'utf8')).relying_parties[0].api_key;
+      const created = await fetch(`${verifier.base}/v1/presentation-requests`, {
+        method: 'POST', headers: { Authorization: `Bearer ${apiKey}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ vct: ['urn:veil:credential:person'], claims: [['given_name'], ['family_name']],
+          optional_claims: [['birthdate']] }),
+      });
+      assert.equal(created.status, 201, await created.clone().text());
+      const transaction = await created.json();
+
+      const pending = await api('POST', '/api/requests', { request: transaction.link }, 201);
+      assert.equal(pending.verifier.client_id, transaction.client_id);
+      const claims = pending.queries[0].options[0].claims;
+      assert.deepEqual(claims.filter((c) => !c.required).map((c) => c.path), [['birthdate']]);
+      // The holder unticks the optional birthdate.
+      const selections = { [pending.queries[0].id]: credentialId };
+      const shared = await api('POST', `/api/requests/${pending.id}/approve`,
+        { selections, optional_claims: { [pending.queries[0].id]: [] } }, 200);
+      assert.equal(shared.status, 'shared');
+
+      const outcome = await (await fetch(`${verifier.base}/v1/presentation-requests/${transaction.id}`,
+        { headers: { Authorization: `Bearer ${apiKey}` } })).json();
+      assert.equal(outcome.status, 'verified', JSON.stringify(outcome));
+      const received = JSON.stringify(outcome.credentials);
+      assert.match(received, /Erika/);
+      assert.match(received, /Mustermann/);
+      assert.doesNotMatch(received, /1984-08-12/);
+      assert.doesNotMatch(received, /Heidestra/);
+      const history = await api('GET', '/api/history', undefined, 200);
+      assert.deepEqual(history.entries[0].claims, [['given_name'], ['family_name']]);
+      assert.doesNotMatch(JSON.stringify(history), /Erika/);
+    } finally {
+      for (const server of [wallet, verifier, issuer]) {
+        server.child.kill('SIGTERM');
+        await server.exited;
+      }
+    }
+  });

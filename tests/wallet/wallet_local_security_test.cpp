@@ -58,8 +58,10 @@ TEST_CASE("wallet refuses a foreign Host before routing, even with a valid token
     INFO("Host: " << host);
     for (const std::string& path : std::vector<std::string>{"/api/status", "/api/credentials", "/", "/app.js"}) {
       const std::string answer = raw_request(wallet.port(), request_line("GET", path, host, bearer));
-      CHECK(status_of(answer) == 403);
-      CHECK(answer.find("access_denied") != std::string::npos);
+      // A request without any Host header may be refused by the HTTP layer itself (400); never served.
+      if (host.empty()) CHECK((status_of(answer) == 403 || status_of(answer) == 400));
+      else CHECK(status_of(answer) == 403);
+      if (!host.empty()) CHECK(answer.find("access_denied") != std::string::npos);
       CHECK(answer.find("\"credentials\"") == std::string::npos);
       CHECK_FALSE(has_cors_header(answer));
     }
