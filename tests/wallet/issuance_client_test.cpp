@@ -66,7 +66,9 @@ void expect_error(const Result<T>& result, ErrorCode code, const std::string& me
 // credential endpoints, signing SD-JWT VCs with a key of its own.
 class ScriptedIssuer {
  public:
-  enum class Credentials { honest, foreign_key, tampered_signature, invalid_nonce_once, oauth_error };
+  enum class Credentials {
+    honest, foreign_key, tampered_signature, invalid_nonce_once, oauth_error, deferred, server_error, wrong_vct
+  };
 
   explicit ScriptedIssuer(Credentials behaviour = Credentials::honest)
       : behaviour_(behaviour), issuer_key_(*PrivateJwk::generate(JwsAlg::ES256, std::string("scripted-1"))) {
@@ -196,6 +198,12 @@ class ScriptedIssuer {
       if (behaviour_ == Credentials::oauth_error) {
         return platform::send_json(response, 400, {{"error", "invalid_proof"}, {"error_description", "scripted"}});
       }
+      if (behaviour_ == Credentials::deferred) {
+        return platform::send_json(response, 202, {{"transaction_id", "later"}, {"interval", 5}});
+      }
+      if (behaviour_ == Credentials::server_error) {
+        return platform::send_json(response, 500, {{"error", "server_error"}});
+      }
       if (behaviour_ == Credentials::invalid_nonce_once && call == 1) {
         return platform::send_json(response, 400, {{"error", "invalid_nonce"}});
       }
@@ -208,7 +216,7 @@ class ScriptedIssuer {
   std::string issue(const Jwk& holder) {
     SdJwtVcIssueRequest request;
     request.iss = url_;
-    request.vct = kVct;
+    request.vct = behaviour_ == Credentials::wrong_vct ? "urn:veil:credential:age" : kVct;
     request.claims = {{"given_name", "Erika"}, {"family_name", "Mustermann"}};
     request.holder_key = holder;
     if (behaviour_ == Credentials::foreign_key) request.holder_key = PrivateJwk::generate(JwsAlg::ES256)->public_key();
@@ -404,6 +412,19 @@ TEST_CASE("wallet receives from a scripted issuer and retries once after invalid
 TEST_CASE("wallet reports an issuer's credential error as issuance_failed with its code", "[issuance]") {
   ScriptedIssuer issuer(ScriptedIssuer::Credentials::oauth_error);
   expect_error(receive(make_client(), issuer.offer_link()), ErrorCode::issuance_failed, "invalid_proof");
+}
+
+TEST_CASE("wallet reports deferred issuance as issuance_failed and a server error as unexpected_http_status",
+          "[issuance]") {
+  ScriptedIssuer deferring(ScriptedIssuer::Credentials::deferred);
+  expect_error(receive(make_client(), deferring.offer_link()), ErrorCode::issuance_failed, "deferred");
+  ScriptedIssuer failing(ScriptedIssuer::Credentials::server_error);
+  expect_error(receive(make_client(), failing.offer_link()), ErrorCode::unexpected_http_status, "500");
+}
+
+TEST_CASE("wallet refuses a received credential of another type than the configuration's", "[issuance]") {
+  ScriptedIssuer issuer(ScriptedIssuer::Credentials::wrong_vct);
+  expect_error(receive(make_client(), issuer.offer_link()), ErrorCode::invalid_vct);
 }
 
 TEST_CASE("wallet refuses a credential bound to another key than the one it proved", "[issuance]") {
