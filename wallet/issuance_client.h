@@ -72,7 +72,7 @@ struct InspectedOffer {
 };
 
 /// IssuanceClient runs the OpenID4VCI pre-authorized code flow against one issuer per call. It holds no state
-/// between calls and is safe to share between threads.
+/// between calls and is safe to share between threads. |clock| (proof iat, credential time checks) must outlive it.
 class IssuanceClient {
  public:
   IssuanceClient(platform::HttpClient client, const Clock& clock, IssuanceOptions options = {});
