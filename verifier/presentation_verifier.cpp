@@ -58,6 +58,8 @@ PresentationVerifier::PresentationVerifier(const TrustedIssuers& issuers, const 
                                      "Presentations verified, by outcome (verified, failed) and error code");
     (void)metrics_->describe_histogram("veil_verification_duration_seconds",
                                        "Time to verify one presentation, including trust and status fetches");
+    duration_ = &metrics_->histogram("veil_verification_duration_seconds");
+    verified_ = &metrics_->counter("veil_verifications_total", {{"outcome", "verified"}, {"code", "none"}});
   }
 }
 
@@ -67,9 +69,9 @@ Result<VerifiedCredential> PresentationVerifier::verify(std::string_view present
   const auto start = std::chrono::steady_clock::now();
   auto outcome = verify_unmetered(presentation, expectations);
   const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
-  metrics_->histogram("veil_verification_duration_seconds").observe(elapsed.count());
+  duration_->observe(elapsed.count());
   if (outcome) {
-    metrics_->counter("veil_verifications_total", {{"outcome", "verified"}, {"code", "none"}}).increment();
+    verified_->increment();
   } else {
     metrics_->counter("veil_verifications_total",
                       {{"outcome", "failed"}, {"code", std::string(error_code_name(outcome.error().code))}})

@@ -397,15 +397,20 @@ TEST_CASE("verification latency: PresentationVerifier against a bare SdJwtVerifi
   policy.expected_aud = kAud;
   policy.expected_nonce = kNonce;
   const SdJwtVerifier bare(policy, *trust, service.clock);
-  constexpr int kRounds = 2000;
-  auto time = [&](auto&& body) {
-    for (int i = 0; i < 100; ++i) body();
+  // Interleaved blocks, best block of each: the machine is shared, so the minimum is the least noisy figure.
+  constexpr int kBlocks = 40;
+  constexpr int kPerBlock = 50;
+  auto block = [&](auto&& body) {
     const auto start = std::chrono::steady_clock::now();
-    for (int i = 0; i < kRounds; ++i) body();
-    return std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count() / kRounds;
+    for (int i = 0; i < kPerBlock; ++i) body();
+    return std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count() / kPerBlock;
   };
-  const double service_us = time([&] { REQUIRE(service.verify(presentation)); });
-  const double bare_us = time([&] { REQUIRE(bare.verify(presentation)); });
+  double service_us = 1e9;
+  double bare_us = 1e9;
+  for (int b = 0; b < kBlocks; ++b) {
+    service_us = std::min(service_us, block([&] { REQUIRE(service.verify(presentation)); }));
+    bare_us = std::min(bare_us, block([&] { REQUIRE(bare.verify(presentation)); }));
+  }
   std::printf("PresentationVerifier %.1f us/verify, SdJwtVerifier %.1f us/verify (ratio %.2f)\n", service_us, bare_us,
               service_us / bare_us);
 }
