@@ -245,7 +245,8 @@ HttpResult<Json> create_presentation_request(const TransactionsContext& context,
     answer["link"] = openid4vp_link({{"client_id", transaction.client_id}, {"request_uri", request_uri}});
   } else {
     std::vector<std::pair<std::string, std::string>> parameters;
-    for (const auto& [name, value] : request_parameters(context, transaction).items()) {
+    const Json request = request_parameters(context, transaction);
+    for (const auto& [name, value] : request.items()) {
       parameters.emplace_back(name, value.is_string() ? value.get<std::string>() : value.dump());
     }
     answer["link"] = openid4vp_link(parameters);
