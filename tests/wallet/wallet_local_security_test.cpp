@@ -233,7 +233,7 @@ TEST_CASE("the wallet refuses to listen on anything but loopback", "[wallet][loc
   }
 }
 
-TEST_CASE("writes need application/json: text/plain, forms and multipart are 415 [attack:H6]",
+TEST_CASE("writes need application/json: text/plain and forms are 415, multipart is refused [attack:H6]",
           "[wallet][local][attack:H6]") {
   WalletTestServer wallet(false);
   const Json body{{"passphrase", kTestPassphrase}};
