@@ -43,16 +43,17 @@ std::vector<std::uint8_t> hex(const std::string& text) {
 
 TEST_CASE("a vault unlocks with its passphrase and opens what it sealed", "[vault]") {
   auto created = create_vault();
-  auto sealed = created.vault.seal("eyJhbGciOiJFUzI1NiJ9.e30.sig~WyJzYWx0IiwibmFtZSIsIkFkYSJd~", kPlace);
+  const std::string sd_jwt = "eyJhbGciOiJFUzI1NiJ9.e30.sig~WyJzYWx0IiwibmFtZSIsIkFkYSJd~";
+  auto sealed = created.vault.seal(sd_jwt, kPlace);
   REQUIRE(sealed);
-  CHECK(sealed->size() == 1 + 24 + 57 + 16);
+  CHECK(sealed->size() == 1 + 24 + sd_jwt.size() + 16);  // version, nonce, ciphertext, tag
   CHECK((*sealed)[0] == 1);  // format version
 
   auto unlocked = Vault::unlock(kPassphrase, created.wrapped);
   REQUIRE(unlocked);
   auto opened = unlocked->open(*sealed, kPlace);
   REQUIRE(opened);
-  CHECK(text_of(*opened) == "eyJhbGciOiJFUzI1NiJ9.e30.sig~WyJzYWx0IiwibmFtZSIsIkFkYSJd~");
+  CHECK(text_of(*opened) == sd_jwt);
 }
 
 TEST_CASE("sealing the same value twice gives different ciphertexts (random nonces)", "[vault]") {
