@@ -15,6 +15,7 @@ packages=(
   catch2                                # unit tests (v2)
   json-schema-test-suite                # the official JSON Schema tests, run against our validator subset
   nodejs npm                            # interop tests against the npm @sd-jwt reference libraries
+  wrk                                   # load generator for the verifier benchmark (bench/verifier_load.sh)
 )
 
 missing=()
