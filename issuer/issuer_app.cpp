@@ -6,19 +6,11 @@
 #include <filesystem>
 
 #include "issuer/sqlite_issuer_store.h"
+#include "veil/platform/files.h"
 #include "veil/platform/secret_token_file.h"
 
 namespace veil::issuer {
 namespace {
-
-Status make_private_dir(const std::string& dir) {
-  std::error_code error;
-  std::filesystem::create_directories(dir, error);
-  if (error) return fail(ErrorCode::io_error, dir + ": cannot create the data directory");
-  // Keys, the admin key and the database live here: owner only (ATTACKS, wallet data at rest, same rule).
-  if (::chmod(dir.c_str(), 0700) != 0) return fail(ErrorCode::io_error, dir + ": cannot restrict the data directory");
-  return {};
-}
 
 template <class T>
 Result<T> named(Result<T> result, const std::string& what) {
@@ -31,7 +23,7 @@ Result<T> named(Result<T> result, const std::string& what) {
 Result<std::unique_ptr<IssuerApp>> IssuerApp::open(IssuerConfig config, const Clock& clock) {
   VEIL_CHECK(check_config(config));
   if (config.public_url.empty()) return fail(ErrorCode::invalid_config, "public_url is not set");
-  VEIL_CHECK(make_private_dir(config.data_dir));
+  VEIL_CHECK(platform::make_private_data_dir(config.data_dir));
 
   IssuerMetadataOptions metadata;
   metadata.public_url = credential_issuer_identifier(config.public_url);

@@ -14,11 +14,6 @@ namespace {
 
 constexpr int kDefaultPort = 8703;
 
-std::string default_public_url(const std::string& host, int port) {
-  const bool ipv6 = host.find(':') != std::string::npos;  // RFC 3986 §3.2.2: an IPv6 literal goes in brackets
-  return "http://" + (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
-}
-
 }  // namespace
 
 int serve_command(std::span<const std::string> args) {
@@ -73,7 +68,7 @@ int serve_command(std::span<const std::string> args) {
   std::unique_ptr<VerifierApp> app;
   auto served = platform::serve_until_signal(server, config.host, config.port, std::cout, [&](int bound_port) -> Status {
     // The public URL may name the port, which is known only now when --port 0 asked for a free one.
-    if (config.public_url.empty()) config.public_url = default_public_url(config.host, bound_port);
+    if (config.public_url.empty()) config.public_url = platform::default_public_url(config.host, bound_port);
     VEIL_TRY(app, VerifierApp::open(config, clock, std::cerr));
     install_routes(server, *app);
     return {};

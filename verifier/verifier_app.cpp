@@ -12,15 +12,6 @@
 namespace veil::verifier {
 namespace {
 
-Status make_private_dir(const std::string& dir) {
-  std::error_code error;
-  std::filesystem::create_directories(dir, error);
-  if (error) return fail(ErrorCode::io_error, dir + ": cannot create the data directory");
-  // The request-signing key, the API keys and the results (personal data) live here: owner only.
-  if (::chmod(dir.c_str(), 0700) != 0) return fail(ErrorCode::io_error, dir + ": cannot restrict the data directory");
-  return {};
-}
-
 template <class T>
 Result<T> named(Result<T> result, const std::string& what) {
   if (!result) return fail(result.error().code, what + ": " + result.error().message);
@@ -42,7 +33,7 @@ VerifierApp::~VerifierApp() = default;
 Result<std::unique_ptr<VerifierApp>> VerifierApp::open(VerifierConfig config, const Clock& clock, std::ostream& log) {
   VEIL_CHECK(check_config(config));
   if (config.public_url.empty()) return fail(ErrorCode::invalid_config, "public_url is not set");
-  VEIL_CHECK(make_private_dir(config.data_dir));
+  VEIL_CHECK(platform::make_private_data_dir(config.data_dir));
   std::unique_ptr<VerifierApp> app(new VerifierApp(std::move(config), clock, log));
   const VerifierConfig& settings = app->config_;
   app->public_url_ = settings.public_url;

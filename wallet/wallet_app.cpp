@@ -17,15 +17,6 @@ namespace {
 
 constexpr std::size_t kMaxPassphraseBytes = 1024;
 
-Status make_private_dir(const std::string& dir) {
-  std::error_code error;
-  std::filesystem::create_directories(dir, error);
-  if (error) return fail(ErrorCode::io_error, dir + ": cannot create the data directory");
-  // The database, its WAL and the api-token live here: owner only (ATTACKS "Wallet data at rest").
-  if (::chmod(dir.c_str(), 0700) != 0) return fail(ErrorCode::io_error, dir + ": cannot restrict the data directory");
-  return {};
-}
-
 template <class T>
 Result<T> named(Result<T> result, const std::string& what) {
   if (!result) return fail(result.error().code, what + ": " + result.error().message);
@@ -207,7 +198,7 @@ WalletApp::WalletApp(WalletConfig config, std::unique_ptr<SqliteWalletStore> sto
 
 Result<std::unique_ptr<WalletApp>> WalletApp::open(WalletConfig config, const Clock& clock) {
   VEIL_CHECK(check_wallet_config(config));
-  VEIL_CHECK(make_private_dir(config.data_dir));
+  VEIL_CHECK(platform::make_private_data_dir(config.data_dir));
   SqliteWalletStoreOptions store_options;
   store_options.kdf_target = config.kdf_params();
   VEIL_TRY(auto store, named(SqliteWalletStore::open(config.data_dir + "/" + kWalletDatabaseFile, store_options),

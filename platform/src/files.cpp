@@ -104,4 +104,12 @@ Status replace_secret_file(const std::string& path, std::string_view content) {
   return written;
 }
 
+Status make_private_data_dir(const std::string& dir) {
+  std::error_code error;
+  std::filesystem::create_directories(dir, error);
+  if (error) return fail(ErrorCode::io_error, dir + ": cannot create the data directory");
+  if (::chmod(dir.c_str(), 0700) != 0) return fail(ErrorCode::io_error, dir + ": cannot restrict the data directory");
+  return {};
+}
+
 }  // namespace veil::platform

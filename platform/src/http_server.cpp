@@ -425,4 +425,9 @@ Status serve_until_signal(HttpServer& server, const std::string& host, int port,
   return {};
 }
 
+std::string default_public_url(const std::string& host, int port) {
+  const bool ipv6 = host.find(':') != std::string::npos;
+  return "http://" + (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
 }  // namespace veil::platform

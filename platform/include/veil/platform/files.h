@@ -29,4 +29,8 @@ Status write_new_secret_file(const std::string& path, std::string_view content);
 /// over |path|, so readers see the old or the new content and never a world-readable moment. Fails with io_error.
 Status replace_secret_file(const std::string& path, std::string_view content);
 
+/// make_private_data_dir creates |dir| (and missing parents) and restricts it to mode 0700: a service's data
+/// directory holds keys, tokens and databases, so it is the owner's alone. Fails with io_error naming |dir|.
+Status make_private_data_dir(const std::string& dir);
+
 }  // namespace veil::platform

@@ -98,6 +98,10 @@ class HttpServer {
   std::unique_ptr<std::thread> background_;
 };
 
+/// default_public_url is the base URL a service announces when no --public-url is given: "http://HOST:PORT",
+/// with an IPv6 literal in brackets (RFC 3986 §3.2.2).
+std::string default_public_url(const std::string& host, int port);
+
 /// serve_until_signal binds |server| to |host|:|port|, prints exactly "listening on http://HOST:PORT\n" to |out|
 /// once connections are accepted (PORT is the real port when |port| is 0), serves until SIGTERM or SIGINT
 /// arrives, then stops cleanly and returns success. Fails with io_error when it cannot bind (nothing printed).
