@@ -3,7 +3,6 @@
 #include <iostream>
 
 #include "commands.h"
-#include "veil/platform/process_hardening.h"
 #include "veil/platform/subcommands.h"
 #include "wallet/wallet_cli.h"
 
@@ -27,13 +26,10 @@ int accept_command(std::span<const std::string> args) {
   auto& [flags, out] = std::get<platform::CommandSetup>(setup);
   if (!split->positional) return out.usage({"missing the offer link (openid-credential-offer://...)"});
 
-  if (auto hardened = platform::disable_core_dumps(); !hardened) return out.fail(hardened.error());
   auto link = read_link(*split->positional);
   if (!link) return out.fail(link.error());
-  auto config = wallet_config_from(flags);
-  if (!config) return out.fail(config.error());
   const SystemClock clock;
-  auto app = open_unlocked_wallet(*config, flags, clock, true);
+  auto app = open_unlocked_wallet(flags, clock, true);
   if (!app) return out.fail(app.error());
   WalletService& service = (*app)->service();
 

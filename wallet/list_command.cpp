@@ -1,6 +1,5 @@
 // veil-wallet list: the stored credentials (no claim values).
 #include "commands.h"
-#include "veil/platform/process_hardening.h"
 #include "veil/platform/subcommands.h"
 #include "wallet/wallet_cli.h"
 
@@ -15,11 +14,8 @@ int list_command(std::span<const std::string> args) {
   auto setup = platform::setup_command(help, args);
   if (auto* code = std::get_if<int>(&setup)) return *code;
   auto& [flags, out] = std::get<platform::CommandSetup>(setup);
-  if (auto hardened = platform::disable_core_dumps(); !hardened) return out.fail(hardened.error());
-  auto config = wallet_config_from(flags);
-  if (!config) return out.fail(config.error());
   const SystemClock clock;
-  auto app = open_unlocked_wallet(*config, flags, clock, false);
+  auto app = open_unlocked_wallet(flags, clock, false);
   if (!app) return out.fail(app.error());
   auto list = (*app)->service().list_credentials();
   if (!list) return out.fail(list.error());

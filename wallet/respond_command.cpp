@@ -8,7 +8,6 @@
 #include <iostream>
 
 #include "commands.h"
-#include "veil/platform/process_hardening.h"
 #include "veil/platform/subcommands.h"
 #include "wallet/wallet_cli.h"
 
@@ -110,13 +109,10 @@ int respond_command(std::span<const std::string> args) {
   if (!split->positional) return out.usage({"missing the request link (openid4vp://...)"});
   if (flags.has("yes") && flags.has("decline")) return out.usage({"--yes and --decline exclude each other"});
 
-  if (auto hardened = platform::disable_core_dumps(); !hardened) return out.fail(hardened.error());
   auto link = read_link(*split->positional);
   if (!link) return out.fail(link.error());
-  auto config = wallet_config_from(flags);
-  if (!config) return out.fail(config.error());
   const SystemClock clock;
-  auto app = open_unlocked_wallet(*config, flags, clock, false);
+  auto app = open_unlocked_wallet(flags, clock, false);
   if (!app) return out.fail(app.error());
   WalletService& service = (*app)->service();
 

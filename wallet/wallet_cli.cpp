@@ -8,6 +8,7 @@
 
 #include "veil/platform/cli_output.h"
 #include "veil/platform/files.h"
+#include "veil/platform/process_hardening.h"
 
 namespace veil::wallet {
 namespace {
@@ -84,8 +85,10 @@ Result<WalletConfig> wallet_config_from(const platform::ParsedFlags& flags) {
   return config;
 }
 
-Result<std::unique_ptr<WalletApp>> open_unlocked_wallet(const WalletConfig& config, const platform::ParsedFlags& flags,
-                                                        const Clock& clock, bool may_create) {
+Result<std::unique_ptr<WalletApp>> open_unlocked_wallet(const platform::ParsedFlags& flags, const Clock& clock,
+                                                        bool may_create) {
+  VEIL_CHECK(platform::disable_core_dumps());
+  VEIL_TRY(const WalletConfig config, wallet_config_from(flags));
   VEIL_TRY(auto app, WalletApp::open(config, clock));
   VEIL_TRY(bool initialized, app->store().is_initialized());
   if (!initialized && !may_create) {

@@ -35,12 +35,14 @@ platform::UsageResult<PositionalSplit> split_positional(std::span<const std::str
 /// invalid_config and the file's read errors.
 Result<WalletConfig> wallet_config_from(const platform::ParsedFlags& flags);
 
-/// open_unlocked_wallet opens the wallet of |config| and unlocks it with the passphrase from --passphrase-file,
-/// VEIL_WALLET_PASSPHRASE or the terminal. When |may_create| and the data dir holds no wallet yet, it is created
-/// with that passphrase; otherwise a missing wallet fails with invalid_argument. Fails with wallet_locked when
-/// no passphrase is available, wrong_passphrase, and WalletApp::open's errors.
-Result<std::unique_ptr<WalletApp>> open_unlocked_wallet(const WalletConfig& config, const platform::ParsedFlags& flags,
-                                                        const Clock& clock, bool may_create);
+/// open_unlocked_wallet is the start of every wallet command that touches the store: it disables core dumps
+/// (refusing to go on when that fails), reads the config from |flags| (wallet_config_from), opens the wallet and
+/// unlocks it with the passphrase from --passphrase-file, VEIL_WALLET_PASSPHRASE or the terminal. When
+/// |may_create| and the data dir holds no wallet yet, it is created with that passphrase; otherwise a missing
+/// wallet fails with invalid_argument. Fails with wallet_locked when no passphrase is available,
+/// wrong_passphrase, invalid_config and WalletApp::open's errors.
+Result<std::unique_ptr<WalletApp>> open_unlocked_wallet(const platform::ParsedFlags& flags, const Clock& clock,
+                                                        bool may_create);
 
 /// read_link returns |positional|, or one line from stdin when it is "-". Fails with invalid_argument when empty.
 Result<std::string> read_link(const std::string& positional);
