@@ -15,7 +15,11 @@ packages=(
   catch2                                # unit tests (v2)
   json-schema-test-suite                # the official JSON Schema tests, run against our validator subset
   nodejs npm                            # interop tests against the npm @sd-jwt reference libraries
-  wrk                                   # load generator for the verifier benchmark (bench/verifier_load.sh)
+  ccache                                # lets the several build directories (sanitizers, fuzzing) share objects
+  wrk                                   # load generator for the benchmarks and the load tests
+  clang libclang-rt-14-dev llvm         # libFuzzer harnesses and the AddressSanitizer/UBSan build (llvm-symbolizer)
+  valgrind                              # memcheck over the core tests
+  chromium fonts-dejavu-core            # the browser test drives Debian's chromium through playwright-core
 )
 
 missing=()
@@ -32,14 +36,19 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# npm packages for the interop tests and the comparison benchmark (tests/interop/package.json).
+# npm packages: every tests/*/package.json (interop libraries, the browser driver, the MCP client). A folder is
+# (re)installed when a dependency it declares is missing, so a tree installed before a dependency was added gets it.
 here="$(cd "$(dirname "$0")/.." && pwd)"
-# Each package.json dependency is checked, so that a tree installed before a dependency was added gets it too.
-need_npm=0
-for module in @sd-jwt/sd-jwt-vc @openid4vc/openid4vci @openid4vc/oauth2; do
-  [ -d "$here/tests/interop/node_modules/$module" ] || need_npm=1
+for manifest in "$here"/tests/*/package.json; do
+  folder="$(dirname "$manifest")"
+  missing_module=$(node -e '
+    const fs = require("fs"), path = require("path");
+    const folder = process.argv[1];
+    const deps = Object.keys(JSON.parse(fs.readFileSync(path.join(folder, "package.json"), "utf8")).dependencies || {});
+    console.log(deps.find((d) => !fs.existsSync(path.join(folder, "node_modules", d, "package.json"))) || "");
+  ' "$folder")
+  if [ -n "$missing_module" ]; then
+    echo "setup: installing npm packages for ${folder#"$here"/} ($missing_module is missing)"
+    (cd "$folder" && npm install --no-audit --no-fund --loglevel=error)
+  fi
 done
-if [ -f "$here/tests/interop/package.json" ] && [ $need_npm -eq 1 ]; then
-  echo "setup: installing npm packages for tests/interop"
-  (cd "$here/tests/interop" && npm install --no-audit --no-fund --loglevel=error)
-fi
