@@ -135,7 +135,7 @@ function walletPassphrase(varDir) {
 
 function explainStartFailure(error, options) {
   const text = String(error.message);
-  if (/address_in_use|in use|EADDRINUSE|bind/i.test(text) && options.ports === DEFAULT_PORTS) {
+  if (/cannot listen|address_in_use|in use|EADDRINUSE/i.test(text) && options.ports === DEFAULT_PORTS) {
     return `${text}\n(is another Veil demo still running? stop it, or use --ports auto)`;
   }
   if (/wrong_passphrase/.test(text)) {
@@ -347,7 +347,8 @@ async function report(result, approvedPaths, holder, credentialId, issuerUrl) {
   const missing = approved.filter((p) => !got.includes(p));
   say();
   if (extra.length === 0 && missing.length === 0) {
-    say(`OK: the AI service got exactly the ${approved.length === 2 ? 'two ' : ''}approved attributes and nothing else.`);
+    const what = approved.length === 1 ? 'approved attribute' : `${approved.length === 2 ? 'two ' : ''}approved attributes`;
+    say(`OK: the AI service got exactly the ${what} and nothing else.`);
     return true;
   }
   say(`FAILED: approved ${approved.join(', ') || 'nothing'}; received ${got.join(', ') || 'nothing'}` +

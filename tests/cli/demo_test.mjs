@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import assert from 'node:assert/strict';
 import { startVeil } from '../../scripts/demo/veil_services.mjs';
+import { WalletApi } from '../../scripts/demo/veil_clients.mjs';
 
 const [binDir, caseName] = process.argv.slice(2);
 const demo = resolve(new URL('../../scripts/demo/demo.mjs', import.meta.url).pathname);
@@ -119,6 +120,31 @@ const cases = {
     assert.equal(result.code, 0, `SIGINT ends the demo with exit 0:\n${result.stderr}`);
     assert.match(result.stdout, /stopped issuer, wallet and verifier\n$/);
     assert.deepEqual(servicesUsing(varDir), [], 'no veil-* process is left');
+  },
+
+  async 'demo --interactive waits for the holder in the wallet UI: unticking the country reveals only age_over_18'() {
+    const run = runDemo(['--interactive', '--no-serve', '--var-dir', join(dir, 'var')]);
+    // Act as the holder's browser: redeem the printed one-time login code, then answer the pending request.
+    const login = await new Promise((done, fail) => {
+      const check = () => {
+        const match = run.output.stdout.match(/^ {4}(http:\/\/127\.0\.0\.1:\d+)\/#login=([A-Za-z0-9_-]+)$/m);
+        if (match && run.output.stdout.includes('waiting for your answer')) done(match);
+      };
+      run.child.stdout.on('data', check);
+      run.exited.then((r) => fail(new Error(`the demo ended before waiting (${r.code}):\n${r.stdout}\n${r.stderr}`)));
+    });
+    const { session } = await new WalletApi(login[1]).openSession(login[2]);
+    const browser = new WalletApi(login[1], session);
+    const { requests } = await browser.pendingRequests();
+    assert.equal(requests.length, 1);
+    await browser.approve(requests[0].id, { claims: [] });
+    const result = await run.exited;
+    assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
+    assert.match(result.stdout, /^ {2}6\. holder {5}approved age_over_18 in the wallet UI$/m);
+    assert.deepEqual(section(result.stdout, 'The AI service received').map((l) => l.trim().split(/\s+/)),
+      [['age_over_18', 'true']]);
+    assert.match(result.stdout, /^Stayed hidden on the holder's side \(15 of 16 claims\):$/m);
+    assert.match(result.stdout, /^OK: the AI service got exactly the approved attribute and nothing else\.$/m);
   },
 
   async 'a service that cannot start fails startVeil with its stderr and leaves no process behind'() {
