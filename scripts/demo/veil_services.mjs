@@ -19,6 +19,7 @@ import { join, resolve } from 'node:path';
 const LISTENING = /^listening on (http:\/\/(?:\[[0-9a-fA-F:]+\]|[^\s:/]+):(\d+))$/m;
 const LOGIN = /^open (http:\/\/\S+\/#login=[A-Za-z0-9_-]+) /m;
 const DEFAULT_START_TIMEOUT_MS = 30000;
+const MAX_KEPT_OUTPUT = 1 << 20;
 
 // --- Children are never orphaned ---------------------------------------------------------------------------------
 
@@ -109,8 +110,13 @@ function launch(name, bin, args, { env, cwd, timeoutMs = DEFAULT_START_TIMEOUT_M
     }, timeoutMs);
     child.stdout.setEncoding('utf8');
     child.stderr.setEncoding('utf8');
-    child.stdout.on('data', (chunk) => { output.stdout += chunk; check(); });
-    child.stderr.on('data', (chunk) => { output.stderr += chunk; });
+    // A long-running service logs every request: keep only the recent output (the start lines stay in the fields).
+    const append = (key, chunk) => {
+      output[key] += chunk;
+      if (output[key].length > MAX_KEPT_OUTPUT) output[key] = output[key].slice(-MAX_KEPT_OUTPUT / 2);
+    };
+    child.stdout.on('data', (chunk) => { append('stdout', chunk); check(); });
+    child.stderr.on('data', (chunk) => append('stderr', chunk));
     child.on('error', (error) => fail(`cannot start ${bin}: ${error.message}`));
     exited.then((code) => fail(`exited with ${code} before listening`));
   });
