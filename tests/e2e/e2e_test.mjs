@@ -261,6 +261,30 @@ e2eTest('a revoked credential is rejected as credential_revoked, and before revo
     assert.deepEqual(history.entries.map((e) => e.outcome), ['rejected', 'accepted']);
   }));
 
+// Suspension is the reversible status: rejected as credential_suspended while suspended, accepted after reinstatement.
+e2eTest('a suspended credential is rejected as credential_suspended and accepted again once reinstated', {},
+  async () => withVeil(async (veil) => {
+    await issuePerson(veil);
+    const log = (await veil.admin.credentials()).credentials;
+    for (const row of log) assert.equal((await veil.admin.suspend(row.id)).status, 'suspended');
+
+    // Each step asks a verifier that has not cached the status list yet (see the revocation case).
+    const created = await veil.rp.requestAttributes(adultResidencePolicy);
+    const pending = await veil.walletApi.submitRequest(created.link);
+    await rejects(veil.walletApi.approve(pending.id, { claims: [] }), 502, 'unexpected_http_status');
+    const suspended = await veil.rp.waitForResult(created.id);
+    assert.equal(suspended.status, 'failed');
+    assert.equal(suspended.error.code, 'credential_suspended');
+
+    for (const row of log) assert.equal((await veil.admin.reinstate(row.id)).status, 'valid');
+    const fresh = await veil.startVerifier();
+    const again = await present(veil, fresh.rp);
+    assert.equal(again.shared.status, 'shared');
+    assertExactlyAdultResidence(await fresh.rp.waitForResult(again.created.id), veil);
+    const history = await veil.walletApi.history();
+    assert.deepEqual(history.entries.map((e) => e.outcome), ['accepted', 'rejected']);
+  }));
+
 // --- 3. Unlinkability ----------------------------------------------------------------------------------------------
 
 e2eTest('two verifiers get presentations that share no issuer signature, salt, disclosure, digest or holder key', {},
@@ -367,6 +391,8 @@ e2eTest('an answer after the transaction expired is refused and the result says 
     assert.equal(expired.status, 'failed');
     assert.equal(expired.error.code, 'transaction_expired');
 
+    // The wallet keeps a pending request for its own request_ttl_seconds and does not look at the Request Object's
+    // exp again when the holder approves, so the presentation is posted and the verifier is the one that refuses.
     const refused = await rejects(veil.walletApi.approve(pending.id, { claims: [] }), 502, 'unexpected_http_status');
     assert.match(refused.body.error_description, /HTTP 400: invalid_request$/);
     // What the verifier answered the wallet's direct_post (seen through the proxy): OpenID4VP §8.2 400 with the
