@@ -246,8 +246,9 @@ e2eTest('a revoked credential is rejected as credential_revoked, and before revo
     await rejects(veil.admin.reinstate(log[0].id), 409, 'status_transition_not_allowed');
     assert.ok((await veil.admin.credentials()).credentials.every((row) => row.status === 'invalid'));
 
-    // The next presentation goes to a verifier that has not cached this status list yet (a verifier caches a
-    // list for its ttl, at least 30 s — TSL §11.5 — so the one above may keep its copy that long).
+    // The next presentation goes to a verifier that has not cached this status list yet: a verifier keeps a list
+    // for its ttl (TSL §11.5; the issuer's status_list_ttl_seconds, 300 s by default, never less than 30 s), so the
+    // one above may go on accepting the credential that long.
     const second = await veil.startVerifier();
     const created = await second.rp.requestAttributes(adultResidencePolicy);
     const pending = await veil.walletApi.submitRequest(created.link);
