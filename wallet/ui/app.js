@@ -329,12 +329,14 @@ async function showRequests() {
   $('requests-empty').hidden = requests.length > 0;
   for (const request of requests) {
     const asked = request.queries.map((q) => (q.options[0] && q.options[0].name) || q.id).join(', ');
+    const who = request.verifier.host || request.verifier.client_id;
     list.append(el('li', { class: 'card credential' },
       el('div', {},
-        el('h3', { text: request.verifier.host || request.verifier.client_id }),
+        el('h3', { text: who }),
         el('p', { class: 'meta', text: `Asks about: ${asked || 'nothing you hold'}` }),
         el('p', { class: 'meta', text: `Expires ${formatTime(request.expires_at)}` })),
-      el('a', { class: 'button primary open', href: `#requests/${encodeURIComponent(request.id)}` }, 'Review')));
+      el('a', { class: 'button primary open', href: `#requests/${encodeURIComponent(request.id)}`,
+                'aria-label': `Review the request from ${who}` }, 'Review')));
   }
   showView('requests');
 }
