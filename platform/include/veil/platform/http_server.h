@@ -27,11 +27,14 @@ struct HttpLimits {
   std::chrono::seconds read_timeout{5};       // longest wait for any single read
   std::chrono::seconds write_timeout{5};      // longest wait for any single write
   std::chrono::seconds idle_timeout{5};       // longest wait for the next request on a kept-alive connection
-  std::size_t worker_threads = 8;             // connections served at once; more wait in a queue
+  std::size_t worker_threads = 8;             // requests served at once; more complete heads wait in a queue
   // Veil additions.
   std::size_t max_header_bytes = 64 << 10;    // H3: request line plus all header lines together; 431 beyond
   std::chrono::milliseconds request_timeout{5'000};  // H4: a whole request (head and body) must arrive in this
   std::size_t max_requests_per_connection = 100;      // keep-alive requests before the server closes
+  // H4: connections whose next request head is still arriving (or idle keep-alive ones); beyond this the oldest
+  // is dropped. Also kept under half the process's open-file limit, so that accept() never runs out.
+  std::size_t max_waiting_connections = 1024;
 };
 
 /// RequestCheck inspects a request after its head arrived and before routing (and before its body is read):
@@ -47,6 +50,10 @@ using RequestCheck = std::function<std::optional<HttpError>(const httplib::Reque
 ///    header line beyond 8192 bytes 400 (httplib's compiled-in limits);
 ///  - a request must arrive completely within request_timeout, however slowly its bytes trickle (slowloris), and
 ///    no single read may wait longer than read_timeout; otherwise 408 request_timeout and the connection closes;
+///  - request heads are gathered by one poll thread for all connections, and a worker only takes a connection
+///    once its request head is complete (so trickling or idle connections never hold a worker, H4); a kept-alive
+///    connection goes back to that thread between requests; a connection that sends nothing within idle_timeout
+///    is closed, and beyond max_waiting_connections the oldest waiting connection is dropped;
 ///  - the listening socket gets SO_REUSEADDR but not httplib's SO_REUSEPORT, so a port in use fails to bind;
 ///  - every error status, including httplib's own (400, 404, 413, 414, ...) and a handler's exception, is
 ///    answered with the JSON envelope {"error": ..., "error_description": ...} (500 server_error, the exception
