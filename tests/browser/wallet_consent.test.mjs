@@ -18,12 +18,14 @@ import { chromium } from 'playwright-core';
 import { startIssuer, startVerifier, startWallet } from '../../scripts/demo/veil_services.mjs';
 import { IssuerAdmin, RelyingParty, WalletApi } from '../../scripts/demo/veil_clients.mjs';
 
+assert.ok(process.env.VEIL_ISSUER_BIN && process.env.VEIL_WALLET_BIN && process.env.VEIL_VERIFIER_BIN,
+  'set VEIL_ISSUER_BIN, VEIL_WALLET_BIN and VEIL_VERIFIER_BIN');
+// Absolute: each service runs in its data directory, where a path relative to here would not resolve.
 const bins = {
-  issuer: process.env.VEIL_ISSUER_BIN,
-  wallet: process.env.VEIL_WALLET_BIN,
-  verifier: process.env.VEIL_VERIFIER_BIN,
+  issuer: resolve(process.env.VEIL_ISSUER_BIN),
+  wallet: resolve(process.env.VEIL_WALLET_BIN),
+  verifier: resolve(process.env.VEIL_VERIFIER_BIN),
 };
-assert.ok(bins.issuer && bins.wallet && bins.verifier, 'set VEIL_ISSUER_BIN, VEIL_WALLET_BIN and VEIL_VERIFIER_BIN');
 const chromiumPath = process.env.VEIL_CHROMIUM || '/usr/bin/chromium';
 const artifacts = resolve(process.env.VEIL_ARTIFACTS_DIR ||
   fileURLToPath(new URL('../../build/artifacts', import.meta.url)));
