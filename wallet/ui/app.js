@@ -146,7 +146,8 @@ async function refreshStatus() {
   const status = await api('GET', '/api/status');
   state.status = status;
   const badge = $('pending-count');
-  badge.textContent = String(status.pending_requests || 0);
+  // The tab reads "Requests 3 pending" to a screen reader, not a bare number.
+  badge.replaceChildren(String(status.pending_requests || 0), el('span', { class: 'visually-hidden', text: ' pending' }));
   badge.hidden = !status.pending_requests;
   if (!status.initialized) { showView('create', false); $('create-passphrase').focus(); return false; }
   if (status.locked) { showView('unlock', false); $('unlock-passphrase').focus(); return false; }
