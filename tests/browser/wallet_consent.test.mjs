@@ -161,7 +161,7 @@ test('the holder unticks an optional claim in the wallet UI and the relying part
       await see(page.getByText(asked.client_id, { exact: true }), `the verifier's client_id ${asked.client_id}`);
       await see(page.getByText(`${new URL(scene.verifier.url).origin}/response/`), 'where the answer goes (the verifier)');
       await see(page.getByRole('heading', { name: 'Person identification' }), 'the credential that answers');
-      await see(page.getByRole('link', { name: 'Requests 1' }), 'one pending request on the Requests tab');
+      await see(page.getByRole('link', { name: 'Requests 1 pending' }), 'one pending request on the Requests tab');
       const claims = page.getByRole('group', { name: 'Information that will be shared' }).getByRole('checkbox');
       await see(claims.first(), 'the claims to be shared');
       assert.equal(await claims.count(), REQUIRED_LABELS.length + OPTIONAL_LABELS.length,
