@@ -76,7 +76,9 @@ function launch(name, bin, args, { env, cwd, timeoutMs = DEFAULT_START_TIMEOUT_M
   return new Promise((resolvePromise, reject) => {
     let child;
     try {
-      child = spawn(bin, ['serve', ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      // detached: a process group of its own, so that a terminal's Ctrl-C reaches only node, which then stops each
+      // service with exactly one signal (a service takes a second signal during its shutdown as a hard kill).
+      child = spawn(bin, ['serve', ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     } catch (error) {
       reject(new Error(`${name}: cannot start ${bin}: ${error.message}`));
       return;
