@@ -10,16 +10,18 @@ import assert from 'node:assert/strict';
 import { startVeil } from '../../scripts/demo/veil_services.mjs';
 import { WalletApi } from '../../scripts/demo/veil_clients.mjs';
 
-const [binDir, caseName] = process.argv.slice(2);
+const [binArg, caseName] = process.argv.slice(2);
+const binDir = resolve(binArg ?? '');
 const demo = resolve(new URL('../../scripts/demo/demo.mjs', import.meta.url).pathname);
 const dir = mkdtempSync(join(tmpdir(), 'veil-demo-'));
 const running = new Set();
 const env = { ...process.env, VEIL_WALLET_PASSPHRASE: '' };  // the demo's own passphrase file is part of the test
 
 // runDemo starts demo.mjs with |args| and returns { child, output, exited (→ { code, signal, stdout, stderr }) }.
-function runDemo(args) {
+// With detached the demo leads a process group of its own, like a command in a terminal.
+function runDemo(args, { detached = false } = {}) {
   const child = spawn(process.execPath, [demo, '--bin-dir', binDir, '--ports', 'auto', '--wallet-kdf', 'minimum', ...args],
-    { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'], detached });
   running.add(child);
   const output = { stdout: '', stderr: '' };
   child.stdout.on('data', (chunk) => { output.stdout += chunk; });
@@ -93,9 +95,9 @@ const cases = {
     assert.equal(passphraseMode, 0o600);
   },
 
-  async 'demo serves until SIGINT with its URLs printed, then stops all three with exit 0 and no process left'() {
+  async 'demo serves until Ctrl-C with its URLs printed, then stops all three with exit 0 and no process left'() {
     const varDir = join(dir, 'var');
-    const run = runDemo(['--var-dir', varDir]);
+    const run = runDemo(['--var-dir', varDir], { detached: true });
     await new Promise((done, fail) => {
       const check = () => { if (/Ctrl-C stops all three[\s\S]*API key: /.test(run.output.stdout)) done(); };
       run.child.stdout.on('data', check);
@@ -115,9 +117,11 @@ const cases = {
     assert.deepEqual(await (await fetch(`${verifier[1]}/health`)).json(), { status: 'ok' });
     assert.equal(servicesUsing(varDir).length, 3, 'three services run while the demo serves');
 
-    run.child.kill('SIGINT');
+    // Ctrl-C in a terminal signals the whole foreground process group.
+    process.kill(-run.child.pid, 'SIGINT');
     const result = await run.exited;
     assert.equal(result.code, 0, `SIGINT ends the demo with exit 0:\n${result.stderr}`);
+    // Each service got exactly one stop signal and ended cleanly (else the line lists exit codes).
     assert.match(result.stdout, /stopped issuer, wallet and verifier\n$/);
     assert.deepEqual(servicesUsing(varDir), [], 'no veil-* process is left');
   },
