@@ -1,12 +1,11 @@
 // Veil's narrated demo (issue 6): three real services on loopback, one person credential, one AI service that asks
 // for two attributes and receives exactly those, verified. Run by ./run.sh; see --help.
-import { existsSync, readFileSync, statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findBinDir, privateDir, startVeil } from './veil_services.mjs';
 import { IssuerAdmin, RelyingParty, WalletApi } from './veil_clients.mjs';
-import { writeFileSync, chmodSync } from 'node:fs';
 
 const repo = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const DEFAULT_PORTS = { issuer: 8701, wallet: 8702, verifier: 8703 };
@@ -87,7 +86,7 @@ function usage(message) {
 // --- Printing ----------------------------------------------------------------------------------------------------
 
 const say = (line = '') => console.log(line);
-const step = (n, who, text) => say(`  ${String(n).padStart(1)}. ${who.padEnd(10)} ${text}`);
+const step = (n, who, text) => say(`  ${n}. ${who.padEnd(10)} ${text}`);
 const more = (text) => say(`     ${''.padEnd(10)} ${text}`);
 const shown = (dir) => {
   const rel = relative(process.cwd(), dir);
@@ -146,6 +145,19 @@ function explainStartFailure(error, options) {
 
 // --- The demo ----------------------------------------------------------------------------------------------------
 
+let veil;
+let stopping = false;
+
+// stopAll stops the three services once (SIGTERM each) and says so, naming exit codes unless all were clean.
+async function stopAll(why) {
+  if (stopping) return;
+  stopping = true;
+  if (!veil) return;
+  const codes = await veil.stop('SIGTERM');
+  const clean = Object.values(codes).every((code) => code === 0);
+  say(`${why}: stopped issuer, wallet and verifier${clean ? '' : ` (exit codes ${JSON.stringify(codes)})`}`);
+}
+
 async function main() {
   const options = parseArgs(process.argv.slice(2));
   const binDir = options.binDir ?? findBinDir([process.env.VEIL_BUILD_DIR, join(repo, 'build')]) ??
@@ -157,16 +169,6 @@ async function main() {
   privateDir(varDir);
   const { passphrase, from } = walletPassphrase(varDir);
 
-  let veil;
-  let stopping = false;
-  const stopAll = async (why) => {
-    if (stopping) return;
-    stopping = true;
-    if (!veil) return;
-    const codes = await veil.stop('SIGTERM');
-    const clean = Object.values(codes).every((code) => code === 0);
-    say(`${why}: stopped issuer, wallet and verifier${clean ? '' : ` (exit codes ${JSON.stringify(codes)})`}`);
-  };
   // Ctrl-C (or SIGTERM) at any moment stops all three services before the demo ends.
   let served = false;
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
@@ -357,7 +359,16 @@ async function report(result, approvedPaths, holder, credentialId, issuerUrl) {
   return false;
 }
 
-main().then((code) => process.exit(code), (error) => {
+// An unexpected failure (a service answered with an error) names the call, shows what the services said last and
+// stops them cleanly.
+main().then((code) => process.exit(code), async (error) => {
   console.error(`demo: ${error.message}`);
+  if (veil && !stopping) {
+    for (const service of [veil.issuer, veil.wallet, veil.verifier]) {
+      const tail = service.output.stderr.trimEnd().split('\n').slice(-5).join('\n');
+      if (tail) console.error(`${service.name} (last lines of its stderr):\n${tail}`);
+    }
+    await stopAll('failed');
+  }
   process.exit(1);
 });
