@@ -15,7 +15,7 @@ cd "$(dirname "$0")"
 for arg in "$@"; do
   case "$arg" in
     --interactive|--no-serve) ;;
-    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown option $arg (use --interactive, --no-serve or --help)" >&2; exit 2 ;;
   esac
 done
