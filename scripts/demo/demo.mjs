@@ -333,7 +333,8 @@ async function report(result, approvedPaths, holder, credentialId, issuerUrl) {
 
   // Hidden = every claim the credential holds (as the holder's wallet shows it) minus what crossed over.
   const stored = await holder.credential(credentialId);
-  const all = leaves(stored.claims ?? {});
+  const registered = new Set(['iss', 'vct', 'vct#integrity', 'iat', 'exp', 'nbf', 'cnf', 'status', 'sub']);
+  const all = leaves(Object.fromEntries(Object.entries(stored.claims ?? {}).filter(([k]) => !registered.has(k))));
   const width = Math.max(...[...received.keys()].map((p) => p.length)) + 2;
   say();
   say(`The AI service received (verified, issuer ${from.iss ?? issuerUrl}):`);
