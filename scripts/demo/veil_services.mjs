@@ -7,11 +7,13 @@
 //       veil.verifier.url, veil.verifier.apiKey ...
 //   await veil.stop();
 //
-// A Service is { name, url, port, dataDir, process, output: { stdout, stderr }, stop(signal), restart() } plus its
-// secret (adminKey, apiToken and loginUrl, apiKey). Each service prints "listening on http://HOST:PORT" once it
-// accepts connections; a start resolves then, or rejects with the program's stderr when it exits first (or has not
-// announced itself within startTimeoutMs). Every child is killed when this node process exits or is ended by a
-// signal nobody else handles, so a failed test or demo leaves no veil-* process behind.
+// A Service is { name, url, port, dataDir, process, output: { stdout, stderr } (recent), exited (→ exit code),
+// stop(signal), restart() } plus its secret (adminKey, apiToken and loginUrl, apiKey). Each service prints
+// "listening on http://HOST:PORT" once it accepts connections; a start resolves then, or rejects with the program's
+// stderr when it exits first (or has not announced itself within timeoutMs, default 30 s). Each service runs in a
+// process group of its own (a terminal's Ctrl-C reaches only node, which stops them); every child is killed when
+// this node process exits or is ended by a signal nobody else handles, so a failed test or demo leaves no veil-*
+// process behind.
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
