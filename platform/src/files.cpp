@@ -107,8 +107,12 @@ Status replace_secret_file(const std::string& path, std::string_view content) {
 Status make_private_data_dir(const std::string& dir) {
   std::error_code error;
   std::filesystem::create_directories(dir, error);
-  if (error) return fail(ErrorCode::io_error, dir + ": cannot create the data directory");
-  if (::chmod(dir.c_str(), 0700) != 0) return fail(ErrorCode::io_error, dir + ": cannot restrict the data directory");
+  if (error) return fail(ErrorCode::io_error, dir + ": cannot create the data directory: " + error.message());
+  // Already private: no chmod, so that a read-only data directory gets as far as the database, which says why
+  // it cannot be written.
+  struct stat info {};
+  if (::stat(dir.c_str(), &info) == 0 && (info.st_mode & 07777) == 0700) return {};
+  if (::chmod(dir.c_str(), 0700) != 0) return fail(ErrorCode::io_error, describe_errno("cannot restrict the data directory", dir));
   return {};
 }
 

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -10,6 +11,7 @@
 #include <utility>
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
 
 namespace veil::platform {
 namespace {
@@ -37,6 +39,19 @@ Status create_private_file(const std::string& path) {
   }
   if (errno == EEXIST) return {};
   return fail(ErrorCode::storage_error, "cannot create the database file");
+}
+
+// storage_condition names what is wrong with the file system holding |path| when that explains a failed open:
+// SQLite reports a full disk under an existing WAL database as "disk I/O error" (the -shm file cannot grow) and a
+// read-only one as "attempt to write a readonly database", which do not tell an operator what to fix.
+std::string storage_condition(const std::string& path) {
+  std::filesystem::path directory = std::filesystem::path(path).parent_path();
+  if (directory.empty()) directory = ".";
+  struct statvfs fs {};
+  if (::statvfs(directory.c_str(), &fs) != 0) return {};
+  if ((fs.f_flag & ST_RDONLY) != 0) return " (the file system is read-only)";
+  if (fs.f_bavail == 0) return " (no space left on the device)";
+  return {};
 }
 
 Status expect_pragma(SQLite::Database& connection, const char* set, const char* get, const std::string& expected) {
@@ -82,9 +97,14 @@ Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::open(const std::string& 
   if (path.empty()) return fail(ErrorCode::invalid_argument, "empty database path");
   VEIL_CHECK(create_private_directories(std::filesystem::path(path).parent_path()));
   VEIL_CHECK(create_private_file(path));
-  return sqlite_call("open database", [&]() -> Result<std::unique_ptr<SqliteDatabase>> {
+  auto opened = sqlite_call("open database", [&]() -> Result<std::unique_ptr<SqliteDatabase>> {
     auto connection = std::make_unique<SQLite::Database>(
         path, SQLite::OPEN_READWRITE | SQLite::OPEN_NOFOLLOW, options.busy_timeout_ms);
+    // SQLite opens a write-protected file read-only without saying so; every later write would then fail. A
+    // service must not start on storage it cannot write.
+    if (sqlite3_db_readonly(connection->getHandle(), "main") == 1) {
+      return fail(ErrorCode::storage_error, "open database: the database is read-only");
+    }
     // Refuse a newer schema before any pragma writes to the file.
     const auto version = connection->execAndGet("PRAGMA user_version").getInt64();
     if (version < 0 || static_cast<std::uint64_t>(version) > migrations.size()) {
@@ -101,6 +121,10 @@ Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::open(const std::string& 
     VEIL_CHECK(apply_migrations(*connection, migrations));
     return std::unique_ptr<SqliteDatabase>(new SqliteDatabase(std::move(connection), path));
   });
+  if (!opened && opened.error().code == ErrorCode::storage_error) {
+    return fail(ErrorCode::storage_error, opened.error().message + storage_condition(path));
+  }
+  return opened;
 }
 
 }  // namespace veil::platform
