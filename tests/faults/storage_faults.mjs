@@ -128,7 +128,7 @@ async function profile(dir) {
   }
   // The wallet stores what a real issuer (on healthy storage) issues.
   const issuerDir = join(dir, 'issuer');
-  const issuer = await start(bins.issuer, ['--port', '0', '--data-dir', issuerDir, '--config', issuerConfig(dir, { batch_size: 1 })]);
+  const issuer = await start(bins.issuer, ['--port', '0', '--data-dir', issuerDir, '--config', issuerConfig(dir, { batch_size: 2 })]);
   const config = join(dir, 'wallet.json');
   writeFileSync(config, JSON.stringify({ allow_loopback_http: true, kdf: 'minimum' }));
   const token = (dataDir) => readFileSync(join(dataDir, 'api-token'), 'utf8').trim();
