@@ -2,9 +2,11 @@
 
 #include <chrono>
 
+#include "veil/platform/http_guard.h"
 #include "veil/platform/http_request.h"
 #include "veil/platform/http_response.h"
 #include "veil/platform/metrics.h"
+#include "verifier/mcp_server.h"
 #include "verifier/presentation_transactions.h"
 #include "verifier/verify_endpoint.h"
 
@@ -58,7 +60,8 @@ void install_rate_limit(platform::HttpServer& server, const VerifierConfig& conf
   auto limiter = std::make_shared<platform::RateLimiter>(config.rate_limit);
   server.add_request_check([limiter](const Request& request) -> std::optional<HttpError> {
     const bool limited = (request.method == "POST" && request.path == kPresentationRequestsPath) ||
-                         request.path.starts_with(kRequestPath) || request.path.starts_with(kResponsePath);
+                         request.path == kMcpPath || request.path.starts_with(kRequestPath) ||
+                         request.path.starts_with(kResponsePath);
     if (!limited || limiter->allow(request.remote_addr)) return std::nullopt;
     return HttpError{429, "too_many_requests", "slow down: too many requests from this address"};
   });
@@ -92,6 +95,77 @@ void install_relying_party_routes(platform::HttpServer& server, VerifierApp& app
                   answer(response, verify_response(context, *body));
                 });
               }));
+}
+
+// mcp_answer writes an McpServer answer: JSON for bodies (never SSE), nothing for 202 and 204.
+void mcp_answer(Response& response, const McpHttpResponse& answer) {
+  if (answer.session_id) platform::set_header_once(response, kMcpSessionHeader, *answer.session_id);
+  if (answer.body) return platform::send_json(response, answer.status, *answer.body);
+  response.status = answer.status;
+  platform::set_header_once(response, "Cache-Control", "no-store");
+}
+
+// single_header reads a header the MCP transport defines once; a repeat sets |repeated|.
+std::optional<std::string> single_header(const Request& request, const char* name, bool& repeated) {
+  const std::size_t count = request.get_header_value_count(name);
+  if (count > 1) repeated = true;
+  if (count != 1) return std::nullopt;
+  return request.get_header_value(name);
+}
+
+// with_mcp_relying_party is with_relying_party answering in JSON-RPC, as the rest of /mcp does.
+template <class Handle>
+void with_mcp_relying_party(const Request& request, Response& response, const VerifierApp& app, Handle&& handle) {
+  const auto token = platform::bearer_token(request);
+  const RelyingParty* party = token ? app.relying_parties().authenticate(*token) : nullptr;
+  if (party == nullptr) {
+    platform::set_header_once(response, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
+    return mcp_answer(response, mcp_transport_error(401, kMcpTransportRefused,
+                                                    "unauthorized: /mcp needs Authorization: Bearer <API key>"));
+  }
+  handle(*party);
+}
+
+// install_mcp_routes serves the MCP endpoint (Streamable HTTP): POST for messages, DELETE to end a session, GET
+// 405 (no server-initiated SSE stream). Any Origin header is refused before the body is read (transport
+// "Security Warning": DNS rebinding): an API key belongs to a service, never to a web page.
+void install_mcp_routes(platform::HttpServer& server, VerifierApp& app) {
+  auto origins = std::make_shared<platform::OriginGuard>();
+  server.add_request_check([origins](const Request& request) -> std::optional<HttpError> {
+    if (request.path != kMcpPath) return std::nullopt;
+    return origins->check(request);
+  });
+  auto mcp = std::make_shared<McpServer>(app);
+  auto& router = server.router();
+  router.Post(kMcpPath, observed(app, kMcpPath, [&app, &server, mcp](const Request& request, Response& response) {
+                with_mcp_relying_party(request, response, app, [&](const RelyingParty& party) {
+                  bool repeated = false;
+                  auto accept = single_header(request, "Accept", repeated);
+                  auto session = single_header(request, kMcpSessionHeader, repeated);
+                  auto version = single_header(request, kMcpProtocolVersionHeader, repeated);
+                  const bool json = platform::media_type_is(request, "application/json");
+                  const McpHttpRequest exchange{party,           request.body,       json,    std::move(accept),
+                                                std::move(session), std::move(version), repeated};
+                  const auto depth = static_cast<int>(server.limits().max_json_depth);
+                  mcp_answer(response, mcp->post(exchange, server.limits().max_body_bytes, depth));
+                });
+              }));
+  router.Delete(kMcpPath, observed(app, kMcpPath, [&app, mcp](const Request& request, Response& response) {
+                  with_mcp_relying_party(request, response, app, [&](const RelyingParty& party) {
+                    bool repeated = false;
+                    auto session = single_header(request, kMcpSessionHeader, repeated);
+                    if (repeated) {
+                      return mcp_answer(response, mcp_transport_error(400, kJsonRpcInvalidRequest,
+                                                                      "Mcp-Session-Id may appear once"));
+                    }
+                    mcp_answer(response, mcp->end_session(party, session));
+                  });
+                }));
+  router.Get(kMcpPath, observed(app, kMcpPath, [](const Request&, Response& response) {
+               platform::set_header_once(response, "Allow", "POST, DELETE");
+               mcp_answer(response, mcp_transport_error(405, kMcpTransportRefused,
+                                                        "this server answers every request with JSON and offers no SSE stream"));
+             }));
 }
 
 void install_operations_routes(platform::HttpServer& server, VerifierApp& app) {
@@ -140,6 +214,7 @@ void install_routes(platform::HttpServer& server, VerifierApp& app) {
   install_rate_limit(server, app.config());
   install_relying_party_routes(server, app);
   install_wallet_routes(server, app);
+  install_mcp_routes(server, app);
   install_operations_routes(server, app);
 }
 
