@@ -274,13 +274,14 @@ async function withoutRoot(dir, p) {
   const server = await start(bin, args, { env: p.env, command: [] });
   assert.ok((await p.write(server, dataDir)).ok, 'a write works before the limit');
   const size = statSync(join(dataDir, `${p.database}-wal`)).size;
-  const limit = sh('prlimit', ['--pid', String(server.child.pid), `--fsize=${Math.max(size, 1)}`]);
+  const limit = sh('prlimit', ['--pid', String(server.child.pid), `--fsize=${Math.max(size, 1)}:`]);  // the soft limit only: a non-root user cannot raise a hard one back
   assert.equal(limit.status, 0, `prlimit: ${limit.stderr}`);
   const refused = [];
   for (let i = 0; i < 3; i++) refused.push(expectRefusedWrite(await p.write(server, dataDir), 'file size limit while serving'));
   await expectServing(server, p, dataDir, 'file size limit while serving');
   report.push(`disk full while serving (fallback RLIMIT_FSIZE): ${refused[0]}; reads answer`);
-  sh('prlimit', ['--pid', String(server.child.pid), '--fsize=unlimited']);
+  const lifted = sh('prlimit', ['--pid', String(server.child.pid), '--fsize=unlimited:']);
+  assert.equal(lifted.status, 0, `prlimit: ${lifted.stderr}`);
   assert.ok((await p.write(server, dataDir)).ok, 'writes work again without the limit');
   await stop(server, 'after the file size limit');
   // Read-only at start: file modes (they bind a non-root user).
