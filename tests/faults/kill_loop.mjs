@@ -30,7 +30,8 @@ const WORKERS = 3;
 const seed = seedFromEnvironment();
 const random = seededRandom(seed);
 const pick = (list) => list[Math.floor(random() * list.length)];
-const stats = { kills: 0, restarts: 0, in_flight_at_kill: 0, integrity_checks: 0, replays_refused: 0 };
+const stats = { kills: 0, restarts: 0, in_flight_at_kill: 0, integrity_checks: 0, replays_refused: {} };
+const refused = (kind) => { stats.replays_refused[kind] = (stats.replays_refused[kind] ?? 0) + 1; };
 
 // ---- the loop ---------------------------------------------------------------------------------------------------
 
@@ -115,8 +116,10 @@ async function issuerLoop() {
   const issued = new Map();     // status "uri#idx" → round, for every credential the client received
   let lastCodes = [];           // codes redeemed (acknowledged) in the round just killed: replayed after restart
   let lastTokens = [];          // access tokens spent (acknowledged) in the round just killed: replayed
+  let lastNonces = [];          // c_nonces spent (acknowledged) in the round just killed: replayed (up to 3)
   let codes = [];
   let spent = [];
+  let nonces = [];
   const revoked = new Set();    // log ids whose revocation was acknowledged
   let revocable = [];           // log ids of valid credentials, from the last listing
   let round = 0;
@@ -162,6 +165,7 @@ async function issuerLoop() {
     const answer = await step(() => requestCredential(base, token, holders.map((h) => keyProof(base, h, nonce.body.c_nonce))));
     assert.equal(answer.status, 200, `an acknowledged token buys its credentials: ${JSON.stringify(answer.body)}`);
     spent.push(token);
+    nonces.push(nonce.body.c_nonce);
     acknowledgeIssued(answer.body.credentials);
   };
 
@@ -174,14 +178,24 @@ async function issuerLoop() {
       const again = await redeemCode(base, code);
       assert.equal(again.status, 400, `a redeemed pre-authorized code is refused after a crash: ${JSON.stringify(again.body)}`);
       assert.equal(again.body.error, 'invalid_grant');
-      stats.replays_refused++;
+      refused('pre_authorized_code');
     }
     for (const token of lastTokens) {
       const nonce = await fetchNonce(base);
       const holder = newHolderKey();
       const again = await requestCredential(base, token, [keyProof(base, holder, nonce.body.c_nonce)]);
       assert.ok(again.status === 400 || again.status === 401, `a spent access token is refused after a crash: ${again.status} ${JSON.stringify(again.body)}`);
-      stats.replays_refused++;
+      refused('access_token');
+    }
+    // ATTACKS P15 after a crash: a c_nonce spent before the kill does not buy a credential with a fresh token.
+    for (const used of lastNonces.slice(0, 3)) {
+      const offer = await createOffer(base, key);
+      const token = await redeemCode(base, preAuthorizedCode(offer.body));
+      assert.equal(token.status, 200);
+      const again = await requestCredential(base, token.body.access_token, [keyProof(base, newHolderKey(), used)]);
+      assert.equal(again.status, 400, `a spent c_nonce is refused after a crash: ${JSON.stringify(again.body)}`);
+      assert.equal(again.body.error, 'invalid_nonce');
+      refused('c_nonce');
     }
     // The issued-credential log holds every credential the client received, with its acknowledged revocation,
     // and no status index twice.
@@ -211,6 +225,7 @@ async function issuerLoop() {
     stats.log_entries = log.length;
     lastCodes = codes; codes = [];
     lastTokens = spent; spent = [];
+    lastNonces = nonces; nonces = [];
   };
 
   await killLoop({
@@ -307,7 +322,7 @@ async function walletLoop() {
         const again = await api('POST', `/api/offers/${inspected.body.id}/accept`, {});
         assert.notEqual(again.status, 201, 'an accepted offer is not accepted twice');
       }
-      stats.replays_refused++;
+      refused('accepted_offer');
     }
     const after = await api('GET', '/api/credentials');
     assert.equal(after.body.credentials.length, listed.body.credentials.length, 'a replayed offer stored nothing');
@@ -392,7 +407,7 @@ async function verifierLoop() {
       const again = await call(responseUri, { method: 'POST', form });
       assert.equal(again.status, 400, `a presentation is not accepted twice after a crash: ${JSON.stringify(again.body)}`);
       assert.equal(again.body.error_code, 'transaction_completed');
-      stats.replays_refused++;
+      refused('presentation');
     }
     // Every transaction touched in the round just killed, a sample of the older ones, and all of them at the end
     // (checking all after every restart made the run quadratic).
