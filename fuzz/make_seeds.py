@@ -4,7 +4,7 @@
 Run it again after the vectors or a harness's input format change:
     python3 fuzz/make_seeds.py [VECTORS_DIR]   (default: ../shared/vectors next to the checkout)
 Seeds stay small (a fuzzer mutates them; big files only slow it down)."""
-import base64, glob, json, os, shutil, sys, urllib.parse, zlib
+import base64, glob, json, os, sys, urllib.parse, zlib
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 VECTORS = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "..", "shared", "vectors")
@@ -279,8 +279,11 @@ add("issuer_body", "bearer", issuer(5, "Bearer abc.def-ghi"))
 # --- write ------------------------------------------------------------------------------------------------------
 for harness, files in sorted(seeds.items()):
     folder = os.path.join(CORPUS, harness)
-    shutil.rmtree(folder, ignore_errors=True)
-    os.makedirs(folder)
+    # regression_* seeds are inputs that once crashed a harness: kept, never regenerated.
+    os.makedirs(folder, exist_ok=True)
+    for old in os.listdir(folder):
+        if not old.startswith("regression_"):
+            os.remove(os.path.join(folder, old))
     for name, data in sorted(files.items()):
         safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
         with open(os.path.join(folder, safe), "wb") as f:

@@ -2,6 +2,9 @@
 // of the first signature.
 #include "veil/sd_jwt.h"
 
+#include <algorithm>
+#include <string_view>
+
 namespace veil {
 
 namespace {
@@ -12,6 +15,24 @@ constexpr char kKbJwt[] = "kb_jwt";
 bool is_nonempty_string(const Json& object, const char* name) {
   auto it = object.find(name);
   return it != object.end() && it->is_string() && !it->get<std::string>().empty();
+}
+
+// A JWS member of the JSON serialization is one base64url part (RFC 7515 §7.2.1). Checked here so that what this
+// parser accepts is exactly what the compact form would read back: a '.' or '~' inside a member would otherwise
+// shift the parts of the compact JWT (and of the sd_hash input) built from it.
+bool is_base64url_part(std::string_view text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+  });
+}
+
+// A KB-JWT is a compact JWS: three base64url parts.
+bool is_compact_jws(std::string_view text) {
+  const std::size_t first = text.find('.');
+  const std::size_t second = first == std::string_view::npos ? first : text.find('.', first + 1);
+  if (second == std::string_view::npos) return false;
+  return is_base64url_part(text.substr(0, first)) && is_base64url_part(text.substr(first + 1, second - first - 1)) &&
+         is_base64url_part(text.substr(second + 1));
 }
 
 // Splits a compact JWS into its three parts (the SdJwt constructor's callers made them from parts or parsed them).
@@ -38,6 +59,7 @@ Result<SdJwt> SdJwt::parse_json(std::string_view json, const SdJwtLimits& limits
   if (!is_nonempty_string(document, "payload"))
     return fail(ErrorCode::malformed_sd_jwt, "json serialization has no \"payload\" string");
   const std::string payload = document["payload"].get<std::string>();
+  if (!is_base64url_part(payload)) return fail(ErrorCode::malformed_sd_jwt, "\"payload\" is not base64url");
 
   // Flattened (RFC 7515 §7.2.2) has the signature members at the top; general (§7.2.1) lists them.
   std::vector<Json> signatures;
@@ -63,6 +85,9 @@ Result<SdJwt> SdJwt::parse_json(std::string_view json, const SdJwtLimits& limits
     const Json& entry = signatures[i];
     if (!entry.is_object() || !is_nonempty_string(entry, "protected") || !is_nonempty_string(entry, "signature"))
       return fail(ErrorCode::malformed_sd_jwt, "signature entry lacks \"protected\" or \"signature\"");
+    if (!is_base64url_part(entry["protected"].get_ref<const std::string&>()) ||
+        !is_base64url_part(entry["signature"].get_ref<const std::string&>()))
+      return fail(ErrorCode::malformed_sd_jwt, "\"protected\" or \"signature\" is not base64url");
     Json header = entry.contains("header") ? entry["header"] : Json::object();
     if (!header.is_object()) return fail(ErrorCode::malformed_sd_jwt, "unprotected \"header\" is not an object");
     issuer_jwts.push_back(entry["protected"].get<std::string>() + "." + payload + "." +
@@ -87,6 +112,7 @@ Result<SdJwt> SdJwt::parse_json(std::string_view json, const SdJwtLimits& limits
     if (header.contains(kKbJwt)) {
       if (!is_nonempty_string(header, kKbJwt)) return fail(ErrorCode::malformed_sd_jwt, "\"kb_jwt\" is not a string");
       kb_jwt = header[kKbJwt].get<std::string>();
+      if (!is_compact_jws(*kb_jwt)) return fail(ErrorCode::malformed_sd_jwt, "\"kb_jwt\" is not a compact jwt");
     }
     header.erase(kDisclosures);
     header.erase(kKbJwt);

@@ -34,6 +34,7 @@ const std::vector<veil::DcqlCandidate>& candidates() {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   auto query = veil::DcqlQuery::parse(veil_fuzz::text(data, size));
+  veil_fuzz::explain("parse", query);
   if (!query) return 0;
   // from_json(to_json()) gives an equal query (dcql.h).
   auto again = veil::DcqlQuery::from_json(query->to_json());

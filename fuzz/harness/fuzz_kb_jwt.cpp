@@ -49,6 +49,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     kb_jwt = veil_fuzz::sign_raw(input.substr(0, newline), payload, veil_fuzz::holder_signer());
   }
   auto verified = verifier.verify(credential() + kb_jwt);
+  veil_fuzz::explain("verify", verified);
   if (verified) {
     veil_fuzz::invariant(verified->key_binding().has_value() && verified->key_binding()->aud == veil_fuzz::kAud &&
                          verified->key_binding()->nonce == veil_fuzz::kNonce);

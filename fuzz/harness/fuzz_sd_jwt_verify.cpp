@@ -59,6 +59,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   const bool sd_jwt_vc = payload.find("\"vct\"") != std::string::npos;
   auto verified = verifier(sd_jwt_vc, has_kb).verify(presentation);
+  veil_fuzz::explain("verify", verified);
   if (verified) {
     // A verified presentation never keeps the digest machinery in its claims (§7.1 step 3.3.4).
     veil_fuzz::invariant(verified->claims().is_object() && !verified->claims().contains("_sd") &&

@@ -16,11 +16,12 @@ void check(std::string_view compact) {
   auto token = veil::UnverifiedJws::parse_compact(compact);
   if (!token) return;
   veil::StatusListTokenPolicy policy;
-  policy.limits.max_bytes = 1 << 20;  // enough for every seed; keeps a bomb cheap
+  policy.limits.max_bytes = 160 << 10;  // the 1-bit vector (2^20 statuses) fits; keeps a bomb cheap
   (void)veil::parse_status_list_token_claims(token->unverified_payload(), policy.limits);
   auto claims = veil::verify_status_list_token(*token, veil_fuzz::issuer_verifier(), kListUri, veil_fuzz::clock(), policy);
+  veil_fuzz::explain("verify_status_list_token", claims);
   if (!claims) return;
-  for (const std::size_t idx : {std::size_t{0}, std::size_t{7}, std::size_t{1000}, claims->status_list.size() - 1}) {
+  for (const std::size_t idx : {std::size_t{7}, claims->status_list.size()}) {
     auto status = veil::check_token_status(*token, veil_fuzz::issuer_verifier(), {idx, kListUri}, veil_fuzz::clock(), policy);
     veil_fuzz::invariant(status.has_value() == (idx < claims->status_list.size()));
     if (status) (void)veil::status_type(*status);

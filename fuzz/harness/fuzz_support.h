@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <string>
@@ -30,6 +31,19 @@ inline constexpr char kNonce[] = "n-0S6_WzA2Mj";
 /// text views the fuzzer's bytes as a string.
 inline std::string_view text(const std::uint8_t* data, std::size_t size) {
   return {reinterpret_cast<const char*>(data), size};
+}
+
+/// explain prints why |result| failed when VEIL_FUZZ_VERBOSE is set (to see whether seeds get as far as intended:
+/// VEIL_FUZZ_VERBOSE=1 build-fuzz/fuzz/fuzz_X fuzz/corpus/X/*).
+template <class T>
+void explain(const char* what, const veil::Result<T>& result) {
+  if (std::getenv("VEIL_FUZZ_VERBOSE") == nullptr) return;
+  if (result) {
+    std::fprintf(stderr, "%s: ok\n", what);
+  } else {
+    std::fprintf(stderr, "%s: %s (%s)\n", what, std::string(veil::error_code_name(result.error().code)).c_str(),
+                 result.error().message.c_str());
+  }
 }
 
 /// invariant aborts (a crash the fuzzer reports) when a property that must hold for every input does not.
