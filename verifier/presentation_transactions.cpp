@@ -1,16 +1,20 @@
 #include "verifier/presentation_transactions.h"
 
+#include <openssl/crypto.h>
+
 #include <algorithm>
 #include <vector>
 
 #include "veil/base64url.h"
 #include "veil/dcql.h"
+#include "veil/hash.h"
 #include "veil/platform/http_client.h"
 #include "veil/platform/http_request.h"
 #include "veil/platform/json_log.h"
 #include "veil/platform/metrics.h"
 #include "veil/secret_bytes.h"
 #include "verifier/presentation_policy.h"
+#include "verifier/response_encryption.h"
 #include "verifier/trusted_issuers.h"
 #include "verifier/webhook.h"
 
@@ -61,17 +65,33 @@ std::string response_uri(const TransactionsContext& context, std::string_view id
   return std::string(context.public_url) + kResponsePath + std::string(id);
 }
 
+Result<Json> load_private_key_json(const std::string& text) {
+  Json value = Json::parse(text, nullptr, false);
+  if (value.is_discarded() || !value.is_object()) return fail(ErrorCode::storage_error, "the stored response key is corrupt");
+  return value;
+}
+
 // The authorization request parameters (OpenID4VP 1.0 §5.1, §8.2), shared by the by-value link and the Request
 // Object.
-Json request_parameters(const TransactionsContext& context, const NewTransaction& transaction) {
-  return {{"client_id", transaction.client_id},
-          {"response_type", "vp_token"},
-          {"response_mode", "direct_post"},
-          {"response_uri", response_uri(context, transaction.id)},
-          {"nonce", transaction.nonce},
-          {"state", transaction.state},
-          {"dcql_query", transaction.policy.at("dcql_query")},
-          {"client_metadata", {{"vp_formats_supported", vp_formats_supported()}}}};
+Result<Json> request_parameters(const TransactionsContext& context, const NewTransaction& transaction) {
+  const bool encrypted = transaction.response_mode == ResponseMode::direct_post_jwt;
+  Json client_metadata = {{"vp_formats_supported", vp_formats_supported()}};
+  if (encrypted) {
+    // §8.3: the wallet encrypts to a key of client_metadata.jwks with an enc the verifier lists.
+    if (!transaction.response_key) return fail(ErrorCode::internal_error, "the transaction lost its response key");
+    VEIL_TRY(const Json key_json, load_private_key_json(*transaction.response_key));
+    VEIL_TRY(const PrivateJwk key, PrivateJwk::parse(key_json));
+    client_metadata["jwks"] = {{"keys", Json::array({response_encryption_jwk(key)})}};
+    client_metadata["encrypted_response_enc_values_supported"] = response_encryption_enc_values();
+  }
+  return Json{{"client_id", transaction.client_id},
+              {"response_type", "vp_token"},
+              {"response_mode", encrypted ? kResponseModeDirectPostJwt : kResponseModeDirectPost},
+              {"response_uri", response_uri(context, transaction.id)},
+              {"nonce", transaction.nonce},
+              {"state", transaction.state},
+              {"dcql_query", transaction.policy.at("dcql_query")},
+              {"client_metadata", std::move(client_metadata)}};
 }
 
 void count(const TransactionsContext& context, std::string_view name, const platform::Labels& labels) {
@@ -160,6 +180,20 @@ Result<Json> verify_vp_token(const TransactionsContext& context, const NewTransa
   return credentials;
 }
 
+// §8.3: the JWE payload holds the response parameters as top-level members; vp_token is a JSON object there and
+// a JSON-encoded string in a plain form post, so non-strings are carried as their JSON text.
+Result<std::map<std::string, std::string>> decrypt_form(const NewTransaction& transaction, const std::string& jwe) {
+  if (!transaction.response_key) return fail(ErrorCode::internal_error, "the transaction lost its response key");
+  VEIL_TRY(const Json key_json, load_private_key_json(*transaction.response_key));
+  VEIL_TRY(const PrivateJwk key, PrivateJwk::parse(key_json));
+  VEIL_TRY(const Json payload, decrypt_response(jwe, key));
+  std::map<std::string, std::string> form;
+  for (const auto& [name, value] : payload.items()) {
+    form[name] = value.is_string() ? value.get<std::string>() : value.dump();
+  }
+  return form;
+}
+
 Json error_json(std::string_view code, std::string_view message) {
   return {{"code", std::string(code)}, {"message", std::string(message)}};
 }
@@ -176,6 +210,19 @@ void notify(const TransactionsContext& context, const NewTransaction& transactio
   if (!context.webhooks->enqueue(*transaction.webhook_url, party->webhook_key(), body)) {
     count(context, "veil_webhooks_total", {{"outcome", "dropped"}});
   }
+}
+
+// completed_result is the answer for a completed transaction whose result is still held.
+Json completed_result(const TransactionRecord& record) {
+  Json answer = {{"id", record.transaction.id},
+                 {"status", transaction_status_name(record.status)},
+                 {"completed_at", record.completed_at.value_or(0)}};
+  if (record.status == TransactionStatus::verified) {
+    answer["credentials"] = record.result->value("credentials", Json::object());
+  } else {
+    answer["error"] = record.result->value("error", error_json("internal_error", "the stored result is incomplete"));
+  }
+  return answer;
 }
 
 }  // namespace
@@ -208,6 +255,26 @@ HttpResult<Json> create_presentation_request(const TransactionsContext& context,
     webhook_url = policy_json["webhook_url"].get<std::string>();
     policy_json.erase("webhook_url");
   }
+  // §8.2 / §14.3: the relying party's front-end, where the wallet sends the user with a fresh response_code.
+  std::optional<std::string> redirect_uri;
+  if (policy_json.contains("redirect_uri")) {
+    if (!policy_json["redirect_uri"].is_string()) return http_fail(400, "invalid_policy", "redirect_uri must be a URL");
+    platform::FetchPolicy fetch;
+    fetch.allow_loopback_http = context.config.allow_loopback_http;
+    auto url = platform::parse_fetch_url(policy_json["redirect_uri"].get_ref<const std::string&>(), fetch);
+    if (!url) return tl::unexpected(client_error(url.error()));
+    redirect_uri = policy_json["redirect_uri"].get<std::string>();
+    policy_json.erase("redirect_uri");
+  }
+  ResponseMode response_mode = ResponseMode::direct_post;
+  if (policy_json.contains("response_mode")) {
+    if (policy_json["response_mode"] == kResponseModeDirectPostJwt) {
+      response_mode = ResponseMode::direct_post_jwt;
+    } else if (policy_json["response_mode"] != kResponseModeDirectPost) {
+      return http_fail(400, "invalid_policy", "response_mode must be \"direct_post\" or \"direct_post.jwt\"");
+    }
+    policy_json.erase("response_mode");
+  }
   auto policy = parse_presentation_policy(policy_json);
   if (!policy) return tl::unexpected(client_error(policy.error()));
   if (context.trusted_issuers != nullptr) {
@@ -230,6 +297,17 @@ HttpResult<Json> create_presentation_request(const TransactionsContext& context,
   transaction.policy = presentation_policy_to_json(*policy);
   transaction.relying_party = relying_party.name;
   transaction.webhook_url = std::move(webhook_url);
+  transaction.redirect_uri = std::move(redirect_uri);
+  transaction.response_mode = response_mode;
+  if (response_mode == ResponseMode::direct_post_jwt) {
+    // One key per transaction (§8.3): a response encrypted for another transaction never opens here.
+    auto key = generate_response_encryption_key();
+    if (!key) return http_fail(500, "server_error", "the response encryption key could not be made");
+    Json private_key = key->to_json();
+    transaction.response_key = private_key.dump();
+    auto& d = private_key["d"].get_ref<std::string&>();
+    OPENSSL_cleanse(d.data(), d.size());
+  }
   transaction.created_at = context.clock.now();
   transaction.expires_at = transaction.created_at + context.config.transaction_lifetime_seconds;
   if (!context.store.create(transaction)) return tl::unexpected(storage_failure());
@@ -238,15 +316,19 @@ HttpResult<Json> create_presentation_request(const TransactionsContext& context,
                  {"status", "pending"},
                  {"mode", mode == RequestMode::by_value ? "value" : "reference"},
                  {"client_id", transaction.client_id},
+                 {"response_mode", response_mode == ResponseMode::direct_post_jwt ? kResponseModeDirectPostJwt
+                                                                                  : kResponseModeDirectPost},
                  {"expires_at", transaction.expires_at}};
+  if (transaction.redirect_uri) answer["redirect_uri"] = *transaction.redirect_uri;
   if (mode == RequestMode::by_reference) {
     const std::string request_uri = std::string(context.public_url) + kRequestPath + transaction.id;
     answer["request_uri"] = request_uri;
     answer["link"] = openid4vp_link({{"client_id", transaction.client_id}, {"request_uri", request_uri}});
   } else {
     std::vector<std::pair<std::string, std::string>> parameters;
-    const Json request = request_parameters(context, transaction);
-    for (const auto& [name, value] : request.items()) {
+    auto request = request_parameters(context, transaction);
+    if (!request) return tl::unexpected(storage_failure());
+    for (const auto& [name, value] : request->items()) {
       parameters.emplace_back(name, value.is_string() ? value.get<std::string>() : value.dump());
     }
     answer["link"] = openid4vp_link(parameters);
@@ -271,7 +353,9 @@ HttpResult<std::string> request_object(const TransactionsContext& context, std::
     return tl::unexpected(not_found);
   }
   const NewTransaction& transaction = (*record)->transaction;
-  Json claims = request_parameters(context, transaction);
+  auto parameters = request_parameters(context, transaction);
+  if (!parameters) return tl::unexpected(storage_failure());
+  Json claims = std::move(*parameters);
   claims["aud"] = kSelfIssuedAudience;
   claims["iat"] = now;
   claims["exp"] = transaction.expires_at;
@@ -281,7 +365,7 @@ HttpResult<std::string> request_object(const TransactionsContext& context, std::
 }
 
 Result<Json> receive_response(const TransactionsContext& context, std::string_view id,
-                              const std::map<std::string, std::string>& form) {
+                              const std::map<std::string, std::string>& posted) {
   if (!platform::is_safe_id(id)) return fail(ErrorCode::unknown_transaction, "no presentation request has this id");
   VEIL_TRY(auto found, context.store.find(id));
   if (!found) return fail(ErrorCode::unknown_transaction, "no presentation request has this id");
@@ -292,6 +376,20 @@ Result<Json> receive_response(const TransactionsContext& context, std::string_vi
     return fail(ErrorCode::transaction_completed, "this presentation request was already answered");
   }
   if (transaction.expires_at <= now) return fail(ErrorCode::transaction_expired, "this presentation request expired");
+  // §8.3: a direct_post.jwt answer is one JWE in "response"; its payload holds state and the rest. A JWE that does
+  // not open with this transaction's key says nothing about the transaction, so like a wrong state it stores
+  // nothing.
+  const bool encryption_required = transaction.response_mode == ResponseMode::direct_post_jwt;
+  std::map<std::string, std::string> form;
+  const auto encrypted = posted.find("response");
+  if (encrypted != posted.end()) {
+    if (!encryption_required) {
+      return fail(ErrorCode::invalid_presentation_response, "this presentation request takes a plain direct_post");
+    }
+    VEIL_TRY(form, decrypt_form(transaction, encrypted->second));
+  } else {
+    form = posted;
+  }
   // ATTACKS P11: the state binds the response to the transaction whose response_uri received it.
   const auto state = form.find("state");
   if (state == form.end() || !platform::constant_time_equals(state->second, transaction.state)) {
@@ -307,6 +405,11 @@ Result<Json> receive_response(const TransactionsContext& context, std::string_vi
     declined = true;
   } else if (wallet_error != form.end() || vp_token == form.end()) {
     outcome = fail(ErrorCode::invalid_presentation_response, "the response needs exactly one of vp_token and error");
+  } else if (encryption_required && encrypted == posted.end()) {
+    // ATTACKS P4: presentations in the clear where the relying party asked for encryption are refused, and the
+    // transaction fails (a wallet that cannot encrypt may still send an error in the clear, §8.3).
+    outcome = fail(ErrorCode::invalid_presentation_response,
+                   "this presentation request needs an encrypted response (response_mode direct_post.jwt)");
   } else {
     outcome = verify_vp_token(context, transaction, vp_token->second);
   }
@@ -325,7 +428,16 @@ Result<Json> receive_response(const TransactionsContext& context, std::string_vi
   } else {
     stored = {{"credentials", *outcome}};
   }
-  VEIL_TRY(const CompletionOutcome completion, context.store.complete(id, status, stored, now));
+  // §8.2, §14.3: with a redirect_uri the wallet sends the user to the front-end with a fresh response_code, the
+  // only key to the result besides the API key; the store keeps its hash.
+  std::optional<std::string> response_code;
+  std::optional<std::string> response_code_hash;
+  const bool answered = declined || outcome.has_value();
+  if (transaction.redirect_uri && answered) {
+    response_code = random_token(16);
+    response_code_hash = hash_base64url(HashAlg::sha_256, *response_code);
+  }
+  VEIL_TRY(const CompletionOutcome completion, context.store.complete(id, status, stored, now, response_code_hash));
   switch (completion) {
     case CompletionOutcome::completed:
       break;
@@ -352,7 +464,8 @@ Result<Json> receive_response(const TransactionsContext& context, std::string_vi
     }
   }
   notify(context, transaction, status, now);
-  if (!declined && !outcome) return tl::unexpected(outcome.error());
+  if (!answered) return tl::unexpected(outcome.error());
+  if (response_code) return Json{{"redirect_uri", *transaction.redirect_uri + "#response_code=" + *response_code}};
   return Json::object();
 }
 
@@ -380,13 +493,39 @@ HttpResult<Json> presentation_result(const TransactionsContext& context, const R
   }
   // Results are personal data: past the retention period they are gone, purged or not yet.
   if (!record.completed_at || *record.completed_at + retention <= now || !record.result) return tl::unexpected(not_found);
-  answer["completed_at"] = *record.completed_at;
-  if (record.status == TransactionStatus::verified) {
-    answer["credentials"] = record.result->value("credentials", Json::object());
-  } else {
-    answer["error"] = record.result->value("error", error_json("internal_error", "the stored result is incomplete"));
+  return completed_result(record);
+}
+
+HttpResult<Json> redeem_presentation_result(const TransactionsContext& context, std::string_view id,
+                                            const Json& body) {
+  // Every refusal of a code looks the same, whatever the id: no oracle for which transactions exist or completed.
+  const HttpError wrong_code{403, "invalid_response_code",
+                             "this response_code does not belong to this presentation request"};
+  if (!body.is_object() || !body.contains("response_code") || !body["response_code"].is_string() ||
+      body["response_code"].get_ref<const std::string&>().empty()) {
+    return http_fail(400, "response_code_required", "the body must carry the response_code of the redirect");
   }
-  return answer;
+  const std::string& code = body["response_code"].get_ref<const std::string&>();
+  if (!platform::is_safe_id(id) || code.size() > platform::kMaxIdLength) return tl::unexpected(wrong_code);
+  auto found = context.store.find(id);
+  if (!found) return tl::unexpected(storage_failure());
+  // ATTACKS P3 (VP §14.3): only the holder of the code the wallet was redirected with reads the result; the
+  // stored hash is compared in constant time.
+  if (!*found || !(*found)->response_code_hash ||
+      !platform::constant_time_equals(hash_base64url(HashAlg::sha_256, code), *(*found)->response_code_hash)) {
+    return tl::unexpected(wrong_code);
+  }
+  const TransactionRecord& record = **found;
+  const std::int64_t now = context.clock.now();
+  if (!record.completed_at || *record.completed_at + context.config.result_retention_seconds <= now ||
+      !record.result) {
+    return http_fail(404, "not_found", "the result is past its retention period");
+  }
+  auto redeemed = context.store.redeem_response_code(id, now);
+  if (!redeemed) return tl::unexpected(storage_failure());
+  if (!*redeemed) return http_fail(409, "response_code_used", "this response_code was already used");
+  count(context, "veil_response_codes_redeemed_total", {});
+  return completed_result(record);
 }
 
 Result<PurgeCounts> purge_transactions(const TransactionsContext& context) {

@@ -63,8 +63,10 @@ struct TransactionsContext {
 Json vp_formats_supported();
 
 /// create_presentation_request creates a transaction for |relying_party| from |body|: the policy members of
-/// parse_presentation_policy plus "mode" ("reference", the default, or "value") and "webhook_url" (https, or
-/// loopback http with allow_loopback_http). Answers {"id", "status": "pending", "mode", "client_id",
+/// parse_presentation_policy plus "mode" ("reference", the default, or "value"), "webhook_url" and
+/// "redirect_uri" (https, or loopback http with allow_loopback_http; no fragment) and "response_mode"
+/// ("direct_post", the default, or "direct_post.jwt": a fresh P-256 ECDH-ES key for this transaction only).
+/// Answers {"id", "status": "pending", "mode", "client_id", "response_mode", "redirect_uri" (when given),
 /// "request_uri" (by reference), "link" (the openid4vp:// link for the wallet), "expires_at"}. Fails with 400
 /// and {"error": "invalid_policy" | "invalid_dcql_query" | "url_not_allowed"}, 500 server_error when the store
 /// fails.
@@ -83,10 +85,16 @@ platform::HttpResult<std::string> request_object(const TransactionsContext& cont
 /// mix-up, P11); these rejections store nothing. Then a wallet error ("error" field) or the vp_token decides the
 /// outcome, and the transaction completes exactly once: every presentation is verified with aud = the
 /// transaction's client_id and its nonce, the credentials must satisfy the DCQL query, and only the claims the
-/// query asked for are kept (P10). Success answers {} (HTTP 200); a failed verification marks the transaction
-/// failed with its error and fails with that error (the route answers 400 invalid_request with it).
+/// query asked for are kept (P10). Success answers {} (HTTP 200), or {"redirect_uri": "<redirect_uri>#response_code=
+/// <128 random bits>"} when the transaction has a redirect_uri (its SHA-256 is stored; also for a wallet error); a
+/// failed verification marks the transaction failed with its error and fails with that error (the route answers
+/// 400 invalid_request with it).
+/// direct_post.jwt (§8.3, ATTACKS P4): the form's "response" is a JWE decrypted with the transaction's key
+/// (decrypt_response; its failures store nothing) whose payload then stands for the form; a vp_token in the clear
+/// fails the transaction with invalid_presentation_response; a "response" to a plain transaction is refused with
+/// invalid_presentation_response and stores nothing.
 Result<Json> receive_response(const TransactionsContext& context, std::string_view id,
-                              const std::map<std::string, std::string>& form);
+                              const std::map<std::string, std::string>& posted);
 
 /// presentation_result serves GET /v1/presentation-requests/<id> for |relying_party|: {"id", "status":
 /// "pending", "expires_at"}, {"id", "status": "verified", "completed_at", "credentials": {<credential query id>:
@@ -96,6 +104,16 @@ Result<Json> receive_response(const TransactionsContext& context, std::string_vi
 /// result past its retention period.
 platform::HttpResult<Json> presentation_result(const TransactionsContext& context, const RelyingParty& relying_party,
                                                std::string_view id);
+
+/// redeem_presentation_result serves POST /v1/presentation-requests/<id>/result for the relying party's
+/// front-end, which holds no API key but the response_code of the redirect (OpenID4VP 1.0 §14.3, §14.4.3;
+/// ATTACKS P3): |body| is {"response_code"}. The SHA-256 of the code is compared in constant time with the one
+/// stored at completion, and the code works once. Answers like presentation_result for a completed transaction.
+/// Fails with 400 response_code_required (no code in the body), 403 invalid_response_code (unknown id, pending or
+/// code-less transaction, another transaction's code, any wrong code), 409 response_code_used (the right code, a
+/// second time), 404 not_found (past the retention period), 500 server_error.
+platform::HttpResult<Json> redeem_presentation_result(const TransactionsContext& context, std::string_view id,
+                                                      const Json& body);
 
 /// purge_transactions deletes results past the retention period and expired requests (see TransactionStore).
 Result<PurgeCounts> purge_transactions(const TransactionsContext& context);

@@ -59,7 +59,8 @@ httplib::Server::Handler observed(VerifierApp& app, std::string route, Handler h
 void install_rate_limit(platform::HttpServer& server, const VerifierConfig& config) {
   auto limiter = std::make_shared<platform::RateLimiter>(config.rate_limit);
   server.add_request_check([limiter](const Request& request) -> std::optional<HttpError> {
-    const bool limited = (request.method == "POST" && request.path == kPresentationRequestsPath) ||
+    // POST under /v1/presentation-requests: creation and the front-end's response_code redemption.
+    const bool limited = (request.method == "POST" && request.path.starts_with(kPresentationRequestsPath)) ||
                          request.path == kMcpPath || request.path.starts_with(kRequestPath) ||
                          request.path.starts_with(kResponsePath);
     if (!limited || limiter->allow(request.remote_addr)) return std::nullopt;
@@ -87,6 +88,17 @@ void install_relying_party_routes(platform::HttpServer& server, VerifierApp& app
                  });
                });
              }));
+  // The front-end's fetch with the response_code of the redirect (OpenID4VP 1.0 §14.3): no API key, the code is
+  // the credential; a POST body keeps it out of URLs and logs.
+  const std::string redeem_route = std::string(kPresentationRequestsPath) + "/<id>/result";
+  router.Post(std::string(kPresentationRequestsPath) + "/([^/]+)/result",
+              observed(app, redeem_route, [&app, &server](const Request& request, Response& response) {
+                with_path_id(request, response, [&](const std::string& id) {
+                  auto body = platform::read_json_body(request, server.limits());
+                  if (!body) return platform::send_error(response, body.error());
+                  answer(response, redeem_presentation_result(app.transactions(), id, *body));
+                });
+              }));
   router.Post(kVerifyPath, observed(app, kVerifyPath, [&app, &server](const Request& request, Response& response) {
                 with_relying_party(request, response, app, [&](const RelyingParty&) {
                   auto body = platform::read_json_body(request, server.limits());

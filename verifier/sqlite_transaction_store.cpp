@@ -29,7 +29,17 @@ CREATE TABLE transactions (
 CREATE INDEX transactions_by_expiry ON transactions (status, expires_at);
 CREATE INDEX transactions_by_completion ON transactions (completed_at);
 )sql";
-const std::string_view kMigrations[] = {kSchemaV1};
+// v2 (OpenID4VP 1.0 §8.2, §8.3): response_mode 0 direct_post, 1 direct_post.jwt; response_key the private JWK of
+// a direct_post.jwt transaction until it completes; redirect_uri and the SHA-256 of the response_code handed out
+// with it, used once.
+constexpr std::string_view kSchemaV2 = R"sql(
+ALTER TABLE transactions ADD COLUMN response_mode INTEGER NOT NULL DEFAULT 0 CHECK (response_mode IN (0, 1));
+ALTER TABLE transactions ADD COLUMN response_key TEXT;
+ALTER TABLE transactions ADD COLUMN redirect_uri TEXT;
+ALTER TABLE transactions ADD COLUMN response_code_hash TEXT;
+ALTER TABLE transactions ADD COLUMN response_code_redeemed_at INTEGER;
+)sql";
+const std::string_view kMigrations[] = {kSchemaV1, kSchemaV2};
 
 Result<std::string> dump_json(const Json& value) {
   try {
@@ -70,7 +80,8 @@ Status SqliteTransactionStore::create(const NewTransaction& transaction) {
   return sqlite_call("create transaction", [&]() -> Status {
     SQLite::Statement insert(database_->connection(),
                              "INSERT INTO transactions (id, state, nonce, client_id, mode, policy, relying_party, "
-                             "webhook_url, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                             "webhook_url, created_at, expires_at, response_mode, response_key, redirect_uri) "
+                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     insert.bind(1, transaction.id);
     insert.bind(2, transaction.state);
     insert.bind(3, transaction.nonce);
@@ -81,6 +92,9 @@ Status SqliteTransactionStore::create(const NewTransaction& transaction) {
     if (transaction.webhook_url) insert.bind(8, *transaction.webhook_url);
     insert.bind(9, transaction.created_at);
     insert.bind(10, transaction.expires_at);
+    insert.bind(11, transaction.response_mode == ResponseMode::direct_post_jwt ? 1 : 0);
+    if (transaction.response_key) insert.bind(12, *transaction.response_key);
+    if (transaction.redirect_uri) insert.bind(13, *transaction.redirect_uri);
     insert.exec();
     return {};
   });
@@ -91,7 +105,8 @@ Result<std::optional<TransactionRecord>> SqliteTransactionStore::find(std::strin
   return sqlite_call("find transaction", [&]() -> Result<std::optional<TransactionRecord>> {
     SQLite::Statement query(database_->connection(),
                             "SELECT id, state, nonce, client_id, mode, policy, relying_party, webhook_url, created_at, "
-                            "expires_at, status, result, completed_at FROM transactions WHERE id = ?");
+                            "expires_at, status, result, completed_at, response_mode, response_key, redirect_uri, "
+                            "response_code_hash, response_code_redeemed_at FROM transactions WHERE id = ?");
     query.bind(1, std::string(id));
     if (!query.executeStep()) return std::optional<TransactionRecord>();
     TransactionRecord record;
@@ -113,30 +128,51 @@ Result<std::optional<TransactionRecord>> SqliteTransactionStore::find(std::strin
       VEIL_TRY(record.result, load_json(query.getColumn(11).getString()));
     }
     if (!query.getColumn(12).isNull()) record.completed_at = query.getColumn(12).getInt64();
+    t.response_mode = query.getColumn(13).getInt() == 1 ? ResponseMode::direct_post_jwt : ResponseMode::direct_post;
+    if (!query.getColumn(14).isNull()) t.response_key = query.getColumn(14).getString();
+    if (!query.getColumn(15).isNull()) t.redirect_uri = query.getColumn(15).getString();
+    if (!query.getColumn(16).isNull()) record.response_code_hash = query.getColumn(16).getString();
+    if (!query.getColumn(17).isNull()) record.response_code_redeemed_at = query.getColumn(17).getInt64();
     return std::optional<TransactionRecord>(std::move(record));
   });
 }
 
 Result<CompletionOutcome> SqliteTransactionStore::complete(std::string_view id, TransactionStatus status,
-                                                           const Json& result, std::int64_t now) {
+                                                           const Json& result, std::int64_t now,
+                                                           const std::optional<std::string>& response_code_hash) {
   if (status == TransactionStatus::pending) return fail(ErrorCode::invalid_argument, "completion needs a final status");
   VEIL_TRY(const std::string text, dump_json(result));
   std::lock_guard lock(mutex_);
   return sqlite_call("complete transaction", [&]() -> Result<CompletionOutcome> {
-    // One conditional UPDATE: of two responses racing for the same transaction exactly one wins (VP §14.2).
+    // One conditional UPDATE: of two responses racing for the same transaction exactly one wins (VP §14.2). The
+    // decryption key has served its one response and goes with it.
     SQLite::Statement update(database_->connection(),
-                             "UPDATE transactions SET status = ?, result = ?, completed_at = ? "
-                             "WHERE id = ? AND status = 0 AND expires_at > ?");
+                             "UPDATE transactions SET status = ?, result = ?, completed_at = ?, response_code_hash = ?, "
+                             "response_key = NULL WHERE id = ? AND status = 0 AND expires_at > ?");
     update.bind(1, static_cast<int>(status));
     update.bind(2, text);
     update.bind(3, now);
-    update.bind(4, std::string(id));
-    update.bind(5, now);
+    if (response_code_hash) update.bind(4, *response_code_hash);
+    update.bind(5, std::string(id));
+    update.bind(6, now);
     if (update.exec() == 1) return CompletionOutcome::completed;
     SQLite::Statement query(database_->connection(), "SELECT status FROM transactions WHERE id = ?");
     query.bind(1, std::string(id));
     if (!query.executeStep()) return CompletionOutcome::unknown;
     return query.getColumn(0).getInt() == 0 ? CompletionOutcome::expired : CompletionOutcome::already_completed;
+  });
+}
+
+Result<bool> SqliteTransactionStore::redeem_response_code(std::string_view id, std::int64_t now) {
+  std::lock_guard lock(mutex_);
+  return sqlite_call("redeem response code", [&]() -> Result<bool> {
+    // Conditional UPDATE: of two fetches racing with the same code exactly one wins (VP §14.3).
+    SQLite::Statement update(database_->connection(),
+                             "UPDATE transactions SET response_code_redeemed_at = ? WHERE id = ? AND status <> 0 "
+                             "AND response_code_hash IS NOT NULL AND response_code_redeemed_at IS NULL");
+    update.bind(1, now);
+    update.bind(2, std::string(id));
+    return update.exec() == 1;
   });
 }
 

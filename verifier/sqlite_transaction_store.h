@@ -26,8 +26,10 @@ class SqliteTransactionStore final : public TransactionStore {
 
   Status create(const NewTransaction& transaction) override;
   Result<std::optional<TransactionRecord>> find(std::string_view id) override;
+  using TransactionStore::complete;
   Result<CompletionOutcome> complete(std::string_view id, TransactionStatus status, const Json& result,
-                                     std::int64_t now) override;
+                                     std::int64_t now, const std::optional<std::string>& response_code_hash) override;
+  Result<bool> redeem_response_code(std::string_view id, std::int64_t now) override;
   Result<PurgeCounts> purge(std::int64_t now, std::int64_t retention_seconds) override;
 
  private:

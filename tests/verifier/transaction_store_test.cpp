@@ -11,8 +11,16 @@ namespace veil::verifier {
 namespace {
 
 NewTransaction transaction(const std::string& id, std::int64_t now) {
-  return NewTransaction{id, "state-" + id, "nonce-" + id, "x509_hash:abc", RequestMode::by_reference,
-                        Json{{"dcql_query", Json::object()}}, "default", std::nullopt, now, now + 300};
+  NewTransaction t;
+  t.id = id;
+  t.state = "state-" + id;
+  t.nonce = "nonce-" + id;
+  t.client_id = "x509_hash:abc";
+  t.policy = Json{{"dcql_query", Json::object()}};
+  t.relying_party = "default";
+  t.created_at = now;
+  t.expires_at = now + 300;
+  return t;
 }
 
 struct Store {
