@@ -162,7 +162,7 @@ measure() {
   echo "   ${summary#wrk } non2xx=$non2xx socket_errors=$socket_errors health=$((checks - misses))/$checks" \
        "rss_kib=$rss_warm->$rss_end ($drift%)"
   echo "   $slow"
-  rows+=("| $name | $label | $rps | $p50 | $p99 | $requests | $non2xx | $socket_errors | $misses/$checks | $((rss_warm / 1024)) → $((rss_end / 1024)) MiB ($drift%) | $slow_legit in ≤ 2 s, max $slow_max ms | $verdict |")
+  rows+=("| $name | $label | $rps | $p50 | $p99 | $requests | $non2xx | $socket_errors | $misses/$checks | $(awk -v a="$rss_warm" -v b="$rss_end" 'BEGIN {printf "%.1f → %.1f", a / 1024, b / 1024}') MiB ($drift%) | $slow_legit in ≤ 2 s, max $slow_max ms | $verdict |")
 }
 
 export VEIL_METHOD=GET VEIL_PATH=/status/1 VEIL_AUTHORIZATION=""
