@@ -8,6 +8,9 @@
 // request always carries a valid access token, so the request and proof checks run.
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <memory>
 
@@ -38,6 +41,11 @@ std::string pre_authorized_code(const veil::Json& created) {
       .get<std::string>();
 }
 
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
 Issuer& issuer() {
   static Issuer i = [] {
     Issuer out;
@@ -48,9 +56,13 @@ Issuer& issuer() {
     config.status_list_size = 1024;
     out.app = veil_fuzz::must(veil::issuer::IssuerApp::open(config, veil_fuzz::clock()));
     const veil::Json offer_request = {{"credential_configuration_id", "age"},
-                                      {"claims", {{"age_over_18", true}, {"age_over_21", false}}}};
+                                      {"claims", veil_fuzz::must(veil::parse_json(read_file(
+                                                     std::string(VEIL_SCHEMAS_DIR) + "/age/example_claims.json")))}};
     auto created = veil::issuer::create_offer(out.app->context(), offer_request);
-    if (!created) std::abort();
+    if (!created) {
+      std::fprintf(stderr, "create_offer: %s %s\n", created.error().error.c_str(), created.error().description.c_str());
+      std::abort();
+    }
     auto token = veil::issuer::token_response(
         out.app->context(), {{"grant_type", "urn:ietf:params:oauth:grant-type:pre-authorized_code"},
                              {"pre-authorized_code", pre_authorized_code(*created)}});
