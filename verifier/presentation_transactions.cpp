@@ -316,9 +316,9 @@ HttpResult<Json> create_presentation_request(const TransactionsContext& context,
                  {"status", "pending"},
                  {"mode", mode == RequestMode::by_value ? "value" : "reference"},
                  {"client_id", transaction.client_id},
-                 {"response_mode", response_mode == ResponseMode::direct_post_jwt ? kResponseModeDirectPostJwt
-                                                                                  : kResponseModeDirectPost},
                  {"expires_at", transaction.expires_at}};
+  // Only the non-default members: the answer of a plain request stays as it was (MCP's output schema is closed).
+  if (response_mode == ResponseMode::direct_post_jwt) answer["response_mode"] = kResponseModeDirectPostJwt;
   if (transaction.redirect_uri) answer["redirect_uri"] = *transaction.redirect_uri;
   if (mode == RequestMode::by_reference) {
     const std::string request_uri = std::string(context.public_url) + kRequestPath + transaction.id;

@@ -66,10 +66,10 @@ Json vp_formats_supported();
 /// parse_presentation_policy plus "mode" ("reference", the default, or "value"), "webhook_url" and
 /// "redirect_uri" (https, or loopback http with allow_loopback_http; no fragment) and "response_mode"
 /// ("direct_post", the default, or "direct_post.jwt": a fresh P-256 ECDH-ES key for this transaction only).
-/// Answers {"id", "status": "pending", "mode", "client_id", "response_mode", "redirect_uri" (when given),
-/// "request_uri" (by reference), "link" (the openid4vp:// link for the wallet), "expires_at"}. Fails with 400
-/// and {"error": "invalid_policy" | "invalid_dcql_query" | "url_not_allowed"}, 500 server_error when the store
-/// fails.
+/// Answers {"id", "status": "pending", "mode", "client_id", "response_mode" (direct_post.jwt only),
+/// "redirect_uri" (when given), "request_uri" (by reference), "link" (the openid4vp:// link for the wallet),
+/// "expires_at"}. Fails with 400 and {"error": "invalid_policy" | "invalid_dcql_query" | "url_not_allowed"}, 500
+/// server_error when the store fails or no response key could be made.
 platform::HttpResult<Json> create_presentation_request(const TransactionsContext& context,
                                                        const RelyingParty& relying_party, const Json& body);
 

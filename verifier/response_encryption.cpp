@@ -223,16 +223,19 @@ Result<Json> decrypt_response(std::string_view jwe, const PrivateJwk& key) {
       EVP_DecryptInit_ex(ctx.get(), nullptr, nullptr, cek.reveal().data(), iv.data()) != 1 ||
       EVP_DecryptUpdate(ctx.get(), nullptr, &written, reinterpret_cast<const unsigned char*>(parts[0].data()),
                         static_cast<int>(parts[0].size())) != 1 ||
-      EVP_DecryptUpdate(ctx.get(), plaintext.data(), &written, ciphertext.data(), static_cast<int>(ciphertext.size())) != 1 ||
+      EVP_DecryptUpdate(ctx.get(), plaintext.data(), &written, ciphertext.data(),
+                        static_cast<int>(ciphertext.size())) != 1 ||
       EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, static_cast<int>(tag.size()), tag.data()) != 1) {
     return tl::unexpected(openssl_failure("aes-gcm"));
   }
   if (EVP_DecryptFinal_ex(ctx.get(), plaintext.data() + written, &final_written) != 1) {
     ERR_clear_error();
     OPENSSL_cleanse(plaintext.data(), plaintext.size());
-    return fail(ErrorCode::sealed_data_corrupt, "the encrypted response does not decrypt with this presentation request's key");
+    return fail(ErrorCode::sealed_data_corrupt,
+                "the encrypted response does not decrypt with this presentation request's key");
   }
-  const std::string text(reinterpret_cast<const char*>(plaintext.data()), static_cast<std::size_t>(written + final_written));
+  const std::string text(reinterpret_cast<const char*>(plaintext.data()),
+                         static_cast<std::size_t>(written + final_written));
   OPENSSL_cleanse(plaintext.data(), plaintext.size());
   auto payload = parse_json_object(text, ErrorCode::invalid_presentation_response);
   if (!payload) return tl::unexpected(malformed("payload is not a JSON object"));
