@@ -338,6 +338,9 @@ Result<AuthorizationRequest> authorization_request_from_request_object(std::stri
   VEIL_TRY(AuthorizationRequest request,
            check_request_parameters(payload, inner_client_id, prefix, split.value, policy));
   request.signed_request = true;
+  // The verifier's own deadline: the wallet must not present after it (the answer would be refused, and the
+  // holder's claims would have left the wallet for nothing).
+  if (auto exp = payload.find("exp"); exp != payload.end()) request.expires_at = static_cast<std::int64_t>(exp->get<double>());
   if (prefix == ClientIdPrefix::x509_san_dns) {
     // §5.9.3: without a list of trusted client identifiers, the response must go to the certified name (P6).
     if (request.verifier_name != lowercase(split.value))

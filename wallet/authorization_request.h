@@ -56,6 +56,7 @@ struct AuthorizationRequest {
   std::string verifier_name;
   std::optional<Json> client_metadata;  // as received (an object), not interpreted
   std::optional<std::string> request_uri;  // where the Request Object was fetched from, when by reference
+  std::optional<std::int64_t> expires_at = {};  // the Request Object's exp: the verifier takes no answer after it
 
   /// to_json describes the request for the wallet's API and logs: client_id, prefix, verifier_name,
   /// response_uri, signed, dcql_query. The nonce and state are left out.

@@ -13,6 +13,7 @@ using Request = httplib::Request;
 using Response = httplib::Response;
 
 constexpr std::string_view kSessionPath = "/api/session";
+constexpr std::string_view kRequestsPath = "/api/requests";
 
 void send_failure(Response& response, const HttpError& error) {
   if (error.status == 401) {
@@ -73,6 +74,12 @@ bool authenticated(const Request& request, WalletApp& app) {
   return api || session;
 }
 
+// is_agent tells whether |request|'s bearer is the agent token, which may only submit requests.
+bool is_agent(const Request& request, const WalletApp& app) {
+  const auto token = platform::bearer_token(request);
+  return token && platform::constant_time_equals(*token, app.agent_token());
+}
+
 void install_guards(platform::HttpServer& server, WalletApp& app) {
   // Host first (a rebinding page learns nothing), then Origin: only the wallet's own pages may send one.
   platform::install_local_api_guard(server, loopback_origins(server.port()));
@@ -80,6 +87,10 @@ void install_guards(platform::HttpServer& server, WalletApp& app) {
     if (!request.path.starts_with("/api/")) return std::nullopt;
     if (request.path == kSessionPath && request.method == "POST") return std::nullopt;  // the login code itself
     if (authenticated(request, app)) return std::nullopt;
+    if (is_agent(request, app)) {
+      if (request.path == kRequestsPath && request.method == "POST") return std::nullopt;
+      return HttpError{403, "insufficient_scope", "the agent token may only submit requests (POST /api/requests)"};
+    }
     return HttpError{401, "invalid_token", "the wallet API needs Authorization: Bearer <api-token or session>"};
   });
 }
@@ -192,12 +203,25 @@ void install_credential_routes(platform::HttpServer& server, WalletService& serv
   });
 }
 
-void install_request_routes(platform::HttpServer& server, WalletService& service) {
+// agent_answer is what a local AI agent learns from submitting a request: that the wallet took it, whatever the
+// holder has, the rules decided or the holder will decide — the agent token cannot read credentials, so neither
+// "nothing matches" nor "answered by a rule" may tell it what the holder holds. The agent learns the outcome
+// from the verifier, like any relying party. Invalid requests and a locked wallet are still errors.
+void agent_answer(Response& response, const Result<Json>& result) {
+  if (!result && result.error().code != ErrorCode::no_matching_credential) {
+    return send_failure(response, http_error_for(result.error()));
+  }
+  platform::send_json(response, 202, {{"status", "submitted"}});
+}
+
+void install_request_routes(platform::HttpServer& server, WalletApp& app) {
   auto& router = server.router();
-  router.Post("/api/requests", [&service, &server](const Request& request, Response& response) {
+  auto& service = app.service();
+  router.Post(std::string(kRequestsPath), [&app, &service, &server](const Request& request, Response& response) {
     with_json_body(request, response, server, [&](const Json& body) {
       auto link = string_member(body, "request");
       if (!link) return send_failure(response, missing("request (the openid4vp:// link) is required"));
+      if (is_agent(request, app)) return agent_answer(response, service.receive_request(*link));
       answer(response, service.receive_request(*link), 201);
     });
   });
@@ -216,6 +240,28 @@ void install_request_routes(platform::HttpServer& server, WalletService& service
   router.Post(R"(/api/requests/([^/]+)/decline)", [&service, &server](const Request& request, Response& response) {
     with_path_id(request, response, [&](const std::string& id) {
       with_json_body(request, response, server, [&](const Json&) { answer(response, service.decline(id)); });
+    });
+  });
+}
+
+void install_consent_rule_routes(platform::HttpServer& server, StandingConsent& standing) {
+  auto& router = server.router();
+  router.Get("/api/rules", [&standing](const Request&, Response& response) { answer(response, standing.list_rules()); });
+  router.Post("/api/rules", [&standing, &server](const Request& request, Response& response) {
+    with_json_body(request, response, server, [&](const Json& body) { answer(response, standing.add_rule(body), 201); });
+  });
+  router.Delete(R"(/api/rules/([^/]+))", [&standing](const Request& request, Response& response) {
+    with_path_id(request, response, [&](const std::string& id) {
+      answer_status(response, standing.delete_rule(id), {{"deleted", true}});
+    });
+  });
+  router.Get(R"(/api/credentials/([^/]+)/always-ask)", [&standing](const Request& request, Response& response) {
+    with_path_id(request, response, [&](const std::string& id) { answer(response, standing.always_ask(id)); });
+  });
+  router.Put(R"(/api/credentials/([^/]+)/always-ask)", [&standing, &server](const Request& request, Response& response) {
+    with_path_id(request, response, [&](const std::string& id) {
+      with_json_body(request, response, server,
+                     [&](const Json& body) { answer(response, standing.set_always_ask(id, body)); });
     });
   });
 }
@@ -268,7 +314,8 @@ void install_routes(platform::HttpServer& server, WalletApp& app) {
   install_key_routes(server, app);
   install_offer_routes(server, app.service());
   install_credential_routes(server, app.service());
-  install_request_routes(server, app.service());
+  install_request_routes(server, app);
+  install_consent_rule_routes(server, app.service().standing_consent());
   install_history_routes(server, app.service());
 }
 

@@ -41,7 +41,10 @@ platform::HttpError http_error_for(const Error& error);
 ///  - the JSON API (README "Wallet API"): POST/DELETE /api/session, GET /api/status, POST /api/initialize,
 ///    /api/unlock, /api/lock, POST /api/offers, POST /api/offers/<id>/accept, DELETE /api/offers/<id>,
 ///    GET /api/credentials, GET|DELETE /api/credentials/<id>, POST|GET /api/requests, GET /api/requests/<id>,
-///    POST /api/requests/<id>/approve|decline, GET /api/history, GET /api/history/export.
+///    POST /api/requests/<id>/approve|decline, GET /api/history, GET /api/history/export,
+///    GET|POST /api/rules, DELETE /api/rules/<id>, GET|PUT /api/credentials/<id>/always-ask;
+///  - the agent token (DATA-DIR/agent-token) opens POST /api/requests only (403 insufficient_scope elsewhere),
+///    and its answer is 202 {"status": "submitted"} whatever the holder has.
 /// Writes need Content-Type: application/json (415 otherwise); no answer carries CORS headers (H9); ids outside
 /// [A-Za-z0-9_-] are 404 (H11). |app| must outlive the server.
 void install_routes(platform::HttpServer& server, WalletApp& app);

@@ -55,9 +55,10 @@ int serve_command(std::span<const std::string> args) {
       "Runs the holder's wallet on this computer: a JSON API and a web UI on loopback only. Prints\n"
       "\"listening on http://HOST:PORT\" once it accepts connections, then a one-time link that opens the UI;\n"
       "stops on SIGTERM or SIGINT. Every API call needs Authorization: Bearer with DATA-DIR/api-token (created\n"
-      "0600) or a UI session. With a passphrase (--passphrase-file, VEIL_WALLET_PASSPHRASE or typed at the\n"
-      "terminal) the wallet starts unlocked, and a new data dir is created with it; without one it starts locked\n"
-      "and the UI asks for it.",
+      "0600) or a UI session; an AI agent on this computer may use DATA-DIR/agent-token, which can only submit\n"
+      "openid4vp:// requests (POST /api/requests). With a passphrase (--passphrase-file, VEIL_WALLET_PASSPHRASE\n"
+      "or typed at the terminal) the wallet starts unlocked, and a new data dir is created with it; without one\n"
+      "it starts locked and the UI asks for it.",
       flags_spec};
   auto setup = platform::setup_command(help, args);
   if (auto* code = std::get_if<int>(&setup)) return *code;

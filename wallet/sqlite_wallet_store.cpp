@@ -11,17 +11,27 @@
 #include "veil/base64url.h"
 #include "veil/claim_path.h"
 #include "veil/platform/sqlite_database.h"
+#include "wallet/sealed_columns.h"
 
 namespace veil::wallet {
 namespace {
 
 using platform::sqlite_call;
+using sealed::aad_for;
+using sealed::as_text;
+using sealed::bind_bytes;
+using sealed::column_bytes;
+using sealed::dump_json;
+using sealed::kLockedMessage;
+using sealed::load_sealed_json;
 
 // The wallet's schema. Sealed columns (BLOB) hold Vault::seal output whose AAD names the table, the row key given
 // in the comment and the column; everything else is what the credential list shows without unlocking claims.
 //   credentials.claims         row = credentials.id
 //   credential_copies.sd_jwt   row = credential_id "/" copy_index   (also holder_key)
 //   history.entry              row = history.id (decimal)
+//   consent_rules.rule         row = consent_rules.id            (v2)
+//   always_ask.claim_paths     row = always_ask.credential_id    (v2)
 // copy_verifiers.verifier_tag is Vault::lookup_tag("verifier", client_id): which copy a verifier has seen,
 // without naming the verifier.
 constexpr std::string_view kWalletSchemaV1 = R"sql(
@@ -68,22 +78,27 @@ CREATE TABLE history (
 );
 )sql";
 
-const std::string_view kMigrations[] = {kWalletSchemaV1};
-constexpr int kSchemaVersion = 1;
+// v2: standing consent (issue 8). A rule names its verifier and credential inside the sealed value, so the plain
+// columns say only that some rule exists; consent_rule_uses counts automatic answers for max_per_day.
+constexpr std::string_view kWalletSchemaV2 = R"sql(
+CREATE TABLE consent_rules (
+  id TEXT PRIMARY KEY,
+  created_at INTEGER NOT NULL,
+  rule BLOB NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE consent_rule_uses (
+  rule_id TEXT NOT NULL REFERENCES consent_rules(id) ON DELETE CASCADE,
+  used_at INTEGER NOT NULL
+);
+CREATE INDEX consent_rule_uses_by_rule ON consent_rule_uses (rule_id, used_at);
+CREATE TABLE always_ask (
+  credential_id TEXT PRIMARY KEY REFERENCES credentials(id) ON DELETE CASCADE,
+  claim_paths BLOB NOT NULL
+) WITHOUT ROWID;
+)sql";
 
-constexpr std::string_view kLockedMessage = "the wallet is locked";
-
-std::string_view as_text(const SecretBytes& bytes) {
-  return {reinterpret_cast<const char*>(bytes.reveal().data()), bytes.size()};
-}
-
-std::span<const std::uint8_t> column_bytes(const SQLite::Column& column) {
-  return {static_cast<const std::uint8_t*>(column.getBlob()), static_cast<std::size_t>(column.getBytes())};
-}
-
-void bind_bytes(SQLite::Statement& statement, int index, std::span<const std::uint8_t> bytes) {
-  statement.bind(index, bytes.data(), static_cast<int>(bytes.size()));
-}
+const std::string_view kMigrations[] = {kWalletSchemaV1, kWalletSchemaV2};
+constexpr int kSchemaVersion = 2;
 
 // Wipes a std::string that held a secret (a private JWK's JSON) before it is freed.
 struct StringWiper {
@@ -95,26 +110,6 @@ struct StringWiper {
 
 std::string copy_row(std::string_view credential_id, std::int64_t copy_index) {
   return std::string(credential_id) + "/" + std::to_string(copy_index);
-}
-
-Aad aad_for(std::string_view table, std::string_view row, std::string_view column) {
-  return Aad{table, row, column, static_cast<std::uint32_t>(kSchemaVersion)};
-}
-
-Result<std::string> dump_json(const Json& value) {
-  try {
-    return value.dump();
-  } catch (const std::exception&) {
-    return fail(ErrorCode::invalid_argument, "json with invalid utf-8 cannot be stored");
-  }
-}
-
-Result<Json> load_sealed_json(const Vault& vault, std::span<const std::uint8_t> sealed, const Aad& aad) {
-  VEIL_TRY(SecretBytes plain, vault.open(sealed, aad));
-  const std::string_view text = as_text(plain);
-  Json value = Json::parse(text.begin(), text.end(), nullptr, false);
-  if (value.is_discarded()) return fail(ErrorCode::sealed_data_corrupt, "a sealed json value does not parse");
-  return value;
 }
 
 Result<WrappedDataKey> read_wrapped(SQLite::Database& connection, bool& found) {
@@ -516,11 +511,12 @@ Result<std::int64_t> SqliteWalletStore::record_disclosure(const DisclosureRecord
     if (!ClaimPath::from_json(path)) return fail(ErrorCode::invalid_argument, "a history entry has a bad claim path");
     paths.push_back(path);
   }
-  const Json entry = {{"verifier", record.verifier_client_id},
-                      {"credential_id", record.credential_id},
-                      {"vct", record.vct},
-                      {"claim_paths", paths},
-                      {"outcome", disclosure_outcome_name(record.outcome)}};
+  Json entry = {{"verifier", record.verifier_client_id},
+                {"credential_id", record.credential_id},
+                {"vct", record.vct},
+                {"claim_paths", paths},
+                {"outcome", disclosure_outcome_name(record.outcome)}};
+  if (!record.rule_id.empty()) entry["rule_id"] = record.rule_id;
   VEIL_TRY(const std::string text, dump_json(entry));
   std::lock_guard lock(mutex_);
   if (!vault_) return fail(ErrorCode::wallet_locked, std::string(kLockedMessage));
@@ -539,6 +535,30 @@ Result<std::int64_t> SqliteWalletStore::record_disclosure(const DisclosureRecord
     update.exec();
     transaction.commit();
     return id;
+  });
+}
+
+Status SqliteWalletStore::set_disclosure_outcome(std::int64_t id, DisclosureOutcome outcome) {
+  std::lock_guard lock(mutex_);
+  if (!vault_) return fail(ErrorCode::wallet_locked, std::string(kLockedMessage));
+  return sqlite_call("update disclosure outcome", [&]() -> Status {
+    auto& connection = database_->connection();
+    SQLite::Transaction transaction(connection, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement query(connection, "SELECT entry FROM history WHERE id = ?");
+    query.bind(1, id);
+    if (!query.executeStep()) return fail(ErrorCode::not_found, "no history entry has this id");
+    const std::string row = std::to_string(id);  // Aad holds views: the row text must outlive it
+    const auto aad = aad_for("history", row, "entry");
+    VEIL_TRY(Json entry, load_sealed_json(*vault_, column_bytes(query.getColumn(0)), aad));
+    entry["outcome"] = disclosure_outcome_name(outcome);
+    VEIL_TRY(const std::string text, dump_json(entry));
+    VEIL_TRY(const auto sealed_entry, vault_->seal(text, aad));
+    SQLite::Statement update(connection, "UPDATE history SET entry = ? WHERE id = ?");
+    bind_bytes(update, 1, sealed_entry);
+    update.bind(2, id);
+    update.exec();
+    transaction.commit();
+    return {};
   });
 }
 
@@ -561,6 +581,7 @@ Result<std::vector<DisclosureRecord>> SqliteWalletStore::list_history() {
         record.vct = entry.at("vct").get<std::string>();
         for (const auto& path : entry.at("claim_paths")) record.claim_paths.push_back(path);
         VEIL_TRY(record.outcome, parse_disclosure_outcome(entry.at("outcome").get<std::string>()));
+        if (entry.contains("rule_id")) record.rule_id = entry.at("rule_id").get<std::string>();
       } catch (const Json::exception&) {
         return fail(ErrorCode::sealed_data_corrupt, "a history entry is malformed");
       }

@@ -61,7 +61,17 @@ class SqliteWalletStore final : public WalletStore {
   Result<TakenCopy> take_copy_for_verifier(std::string_view credential_id,
                                            std::string_view verifier_client_id) override;
   Result<std::int64_t> record_disclosure(const DisclosureRecord& record) override;
+  Status set_disclosure_outcome(std::int64_t id, DisclosureOutcome outcome) override;
   Result<std::vector<DisclosureRecord>> list_history() override;
+  // Standing consent: sqlite_consent_rules.cpp.
+  Result<std::string> add_consent_rule(const ConsentRule& rule) override;
+  Result<std::vector<ConsentRule>> list_consent_rules() override;
+  Status delete_consent_rule(std::string_view rule_id) override;
+  Result<std::int64_t> consent_rule_uses(std::string_view rule_id, std::int64_t since) override;
+  Result<bool> use_consent_rule(std::string_view rule_id, std::int64_t now, std::int64_t since,
+                                std::int64_t max_uses) override;
+  Status set_always_ask(std::string_view credential_id, const std::vector<ClaimPath>& paths) override;
+  Result<std::vector<ClaimPath>> always_ask(std::string_view credential_id) override;
 
  private:
   SqliteWalletStore(std::unique_ptr<platform::SqliteDatabase> database, const SqliteWalletStoreOptions& options);

@@ -188,10 +188,11 @@ Result<std::optional<SecretBytes>> read_passphrase(const PassphraseSource& sourc
 }
 
 WalletApp::WalletApp(WalletConfig config, std::unique_ptr<SqliteWalletStore> store, std::string api_token,
-                     const Clock& clock)
+                     std::string agent_token, const Clock& clock)
     : config_(std::move(config)),
       store_(std::move(store)),
       api_token_(std::move(api_token)),
+      agent_token_(std::move(agent_token)),
       clock_(clock),
       sessions_(clock, config_.session_options()),
       service_(std::make_unique<WalletService>(*store_, clock, config_.service_options())) {}
@@ -204,7 +205,9 @@ Result<std::unique_ptr<WalletApp>> WalletApp::open(WalletConfig config, const Cl
   VEIL_TRY(auto store, named(SqliteWalletStore::open(config.data_dir + "/" + kWalletDatabaseFile, store_options),
                              kWalletDatabaseFile));
   VEIL_TRY(auto token, platform::load_or_create_secret_token(config.data_dir + "/" + kApiTokenFile));
-  return std::unique_ptr<WalletApp>(new WalletApp(std::move(config), std::move(store), std::move(token), clock));
+  VEIL_TRY(auto agent_token, platform::load_or_create_secret_token(config.data_dir + "/" + kAgentTokenFile));
+  return std::unique_ptr<WalletApp>(
+      new WalletApp(std::move(config), std::move(store), std::move(token), std::move(agent_token), clock));
 }
 
 Status WalletApp::open_with_passphrase(const SecretBytes& passphrase) {

@@ -24,6 +24,8 @@ namespace veil::wallet {
 inline constexpr const char* kPassphraseEnvironmentVariable = "VEIL_WALLET_PASSPHRASE";
 /// kApiTokenFile is the per-install bearer token's file name inside the data directory.
 inline constexpr const char* kApiTokenFile = "api-token";
+/// kAgentTokenFile is the bearer token for AI agents on the holder's machine: it may only submit requests.
+inline constexpr const char* kAgentTokenFile = "agent-token";
 
 /// WalletConfig is everything `veil-wallet serve` and the CLI commands can set (flags and --config FILE).
 struct WalletConfig {
@@ -80,7 +82,7 @@ Result<std::optional<SecretBytes>> read_passphrase(const PassphraseSource& sourc
 class WalletApp {
  public:
   /// open creates <data_dir> (0700) when needed, opens <data_dir>/wallet.db (locked) and loads or creates
-  /// <data_dir>/api-token (0600; refused when group/world-readable or a symlink). Fails with invalid_config,
+  /// <data_dir>/api-token and <data_dir>/agent-token (0600; refused when group/world-readable or a symlink). Fails with invalid_config,
   /// io_error, storage_error, unsupported_storage_version, each naming what failed.
   static Result<std::unique_ptr<WalletApp>> open(WalletConfig config, const Clock& clock);
 
@@ -95,13 +97,17 @@ class WalletApp {
   const Clock& clock() const { return clock_; }
   /// api_token is the per-install bearer token (<data_dir>/api-token).
   const std::string& api_token() const { return api_token_; }
+  /// agent_token is the token scoped to submitting presentation requests (<data_dir>/agent-token).
+  const std::string& agent_token() const { return agent_token_; }
 
  private:
-  WalletApp(WalletConfig config, std::unique_ptr<SqliteWalletStore> store, std::string api_token, const Clock& clock);
+  WalletApp(WalletConfig config, std::unique_ptr<SqliteWalletStore> store, std::string api_token,
+            std::string agent_token, const Clock& clock);
 
   WalletConfig config_;
   std::unique_ptr<SqliteWalletStore> store_;
   std::string api_token_;
+  std::string agent_token_;
   const Clock& clock_;
   UiSessions sessions_;
   std::unique_ptr<WalletService> service_;

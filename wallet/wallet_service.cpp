@@ -145,7 +145,8 @@ WalletService::WalletService(WalletStore& store, const Clock& clock, WalletServi
       clock_(clock),
       options_(std::move(options)),
       http_(options_.fetch),
-      issuance_(platform::HttpClient(options_.fetch), clock, options_.issuance) {}
+      issuance_(platform::HttpClient(options_.fetch), clock, options_.issuance),
+      standing_(store, clock) {}
 
 Status WalletService::require_unlocked() {
   if (store_.is_locked()) return fail(ErrorCode::wallet_locked, "the wallet is locked: unlock it with the passphrase");
@@ -377,10 +378,14 @@ Result<Json> WalletService::receive_request(std::string_view link) {
   }
   ConsentPlan plan = make_consent_plan(request, holder);
   VEIL_CHECK(require_satisfiable(plan));
+  VEIL_TRY(auto automatic, standing_.claim_automatic_approval(plan, request.client_id));
   const std::int64_t now = clock_.now();
-  PendingRequest pending{new_id(), std::move(request), std::move(plan), now, now + options_.request_ttl_seconds};
+  // A request waits for the holder until the wallet's own limit or the verifier's deadline, whichever is first.
+  std::int64_t expires_at = now + options_.request_ttl_seconds;
+  if (request.expires_at) expires_at = std::min(expires_at, *request.expires_at);
+  PendingRequest pending{new_id(), std::move(request), std::move(plan), now, expires_at};
   VEIL_TRY(auto answer, request_json(pending));
-  std::lock_guard lock(mutex_);
+  std::unique_lock lock(mutex_);
   purge_expired_locked(now);
   if (requests_.size() >= options_.max_pending) {
     auto oldest = std::min_element(requests_.begin(), requests_.end(), [](const auto& a, const auto& b) {
@@ -391,7 +396,15 @@ Result<Json> WalletService::receive_request(std::string_view link) {
   }
   const std::string id = pending.id;
   requests_.emplace(id, std::move(pending));
-  return answer;
+  if (!automatic) {
+    answer["status"] = "pending";
+    return answer;
+  }
+  lock.unlock();
+  VEIL_TRY(auto shared, approve_pending(id, automatic->approval, automatic->rule_by_credential));
+  Json rule_ids = Json::array();
+  for (const auto& [credential_id, rule_id] : automatic->rule_by_credential) rule_ids.push_back(rule_id);
+  return Json{{"id", id}, {"status", "shared_by_rule"}, {"rule_ids", std::move(rule_ids)}, {"result", std::move(shared)}};
 }
 
 Result<Json> WalletService::request_json(const PendingRequest& pending) {
@@ -478,6 +491,51 @@ Result<Json> WalletService::request(std::string_view request_id) {
 Result<Json> WalletService::approve(std::string_view request_id, const Json& body) {
   VEIL_CHECK(require_unlocked());
   VEIL_TRY(auto approval, approval_from_json(body));
+  const Json remember = body.value("remember", Json());
+  if (!remember.is_null() && (!remember.is_object() || !remember.contains("expires_at") || !remember.contains("max_per_day") || remember.size() != 2)) {
+    return fail(ErrorCode::invalid_argument, "remember must be {\"expires_at\", \"max_per_day\"}");
+  }
+  if (!remember.is_null()) {
+    // Check the rule's terms before anything is shared, so that a mistyped date refuses the approval whole.
+    Json trial = remember;
+    trial["verifier_client_id"] = "-";
+    trial["credential_id"] = "-";
+    trial["claims"] = Json::array({Json::array({"-"})});
+    VEIL_TRY(auto checked, parse_consent_rule(trial, clock_.now()));
+    (void)checked;
+  }
+  std::optional<AuthorizationRequest> request;
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = requests_.find(request_id); it != requests_.end()) request = it->second.request;
+  }
+  VEIL_TRY(auto shared, approve_pending(request_id, approval, {}));
+  if (!remember.is_null() && request) {
+    // The presentation has left already; a rule that cannot be stored is reported as a warning, not a failure.
+    if (auto remembered = remember_as_rules(*request, shared, remember); !remembered) {
+      shared["warnings"].push_back("The standing rule was not saved: " + remembered.error().message);
+    } else {
+      shared["remembered"] = true;
+    }
+  }
+  return shared;
+}
+
+Status WalletService::remember_as_rules(const AuthorizationRequest& request, const Json& shared, const Json& remember) {
+  for (const auto& disclosed : shared["disclosed"]) {
+    Json rule = remember;
+    rule["verifier_client_id"] = request.client_id;
+    rule["credential_id"] = disclosed["credential_id"];
+    rule["claims"] = disclosed["paths"];
+    if (rule["claims"].empty()) continue;
+    VEIL_TRY(auto added, standing_.add_rule(rule));
+    (void)added;
+  }
+  return {};
+}
+
+Result<Json> WalletService::approve_pending(std::string_view request_id, const Approval& approval,
+                                            const std::map<std::string, std::string, std::less<>>& rule_by_credential) {
   std::optional<PendingRequest> pending;
   std::vector<ApprovedDisclosure> disclosures;
   {
@@ -523,14 +581,11 @@ Result<Json> WalletService::approve(std::string_view request_id, const Json& bod
     inputs.push_back({disclosure, std::move(taken.copy)});
   }
   VEIL_TRY(auto vp_token, build_vp_token(request, inputs, clock_));
-  auto answer = post_vp_token(request, vp_token, http_);
 
-  DisclosureOutcome outcome = DisclosureOutcome::accepted;
-  if (!answer) {
-    outcome = answer.error().code == ErrorCode::unexpected_http_status ? DisclosureOutcome::rejected
-                                                                       : DisclosureOutcome::failed;
-  }
+  // The history is the holder's record of what left the wallet, so each entry is written (as unconfirmed) before
+  // anything is sent: a wallet killed in between still shows the disclosure. Nothing is sent without a record.
   Json disclosed = Json::array();
+  std::vector<std::int64_t> history_ids;
   const std::int64_t now = clock_.now();
   for (const auto& presentation : vp_token.presentations) {
     const StoredCredential& entry = entries.at(presentation.credential_id);
@@ -540,10 +595,10 @@ Result<Json> WalletService::approve(std::string_view request_id, const Json& bod
     record.credential_id = entry.id;
     record.vct = entry.vct;
     for (const auto& path : presentation.disclosed_paths) record.claim_paths.push_back(path.to_json());
-    record.outcome = outcome;
-    // The history is the holder's record of what left the wallet; a failure to write it is reported, the
-    // presentation has been sent already.
-    if (auto recorded = store_.record_disclosure(record); !recorded && answer) return tl::unexpected(recorded.error());
+    record.outcome = DisclosureOutcome::unconfirmed;
+    if (auto rule = rule_by_credential.find(entry.id); rule != rule_by_credential.end()) record.rule_id = rule->second;
+    VEIL_TRY(auto id, store_.record_disclosure(record));
+    history_ids.push_back(id);
     Json labels = Json::array();
     for (const auto& path : presentation.disclosed_paths) labels.push_back(label_or_path(entry.display, path));
     const std::string name = string_member(entry.display, "name");
@@ -553,6 +608,18 @@ Result<Json> WalletService::approve(std::string_view request_id, const Json& bod
                          {"vct", entry.vct},
                          {"claims", std::move(labels)},
                          {"paths", path_list(presentation.disclosed_paths)}});
+  }
+
+  auto answer = post_vp_token(request, vp_token, http_);
+  DisclosureOutcome outcome = DisclosureOutcome::accepted;
+  if (!answer) {
+    outcome = answer.error().code == ErrorCode::unexpected_http_status ? DisclosureOutcome::rejected
+                                                                       : DisclosureOutcome::failed;
+  }
+  for (const std::int64_t id : history_ids) {
+    // The presentation has been sent already: a failure to note the outcome is reported, the entry stays
+    // "unconfirmed".
+    if (auto noted = store_.set_disclosure_outcome(id, outcome); !noted && answer) return tl::unexpected(noted.error());
   }
   if (!answer) return tl::unexpected(answer.error());
   Json result{{"status", "shared"}, {"disclosed", std::move(disclosed)}, {"warnings", std::move(warnings)},
@@ -614,7 +681,9 @@ Result<Json> WalletService::history() {
                        {"credential_name", name != names.end() ? name->second : record.vct},
                        {"vct", record.vct},
                        {"claims", std::move(claims)},
-                       {"outcome", std::string(disclosure_outcome_name(record.outcome))}});
+                       {"outcome", std::string(disclosure_outcome_name(record.outcome))},
+                       {"automatic", !record.rule_id.empty()},
+                       {"rule_id", record.rule_id.empty() ? Json() : Json(record.rule_id)}});
   }
   return Json{{"entries", std::move(entries)}};
 }

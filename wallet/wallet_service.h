@@ -25,6 +25,7 @@
 #include "wallet/authorization_request.h"
 #include "wallet/consent_plan.h"
 #include "wallet/issuance_client.h"
+#include "wallet/standing_consent.h"
 #include "wallet/vault.h"
 #include "wallet/wallet_store.h"
 
@@ -94,9 +95,12 @@ class WalletService {
 
   // --- Presentation requests (OpenID4VP) ----------------------------------------------------------------------
 
-  /// receive_request resolves an openid4vp:// link (Request Object checks per client_id prefix), evaluates its
-  /// DCQL query over the stored credentials and keeps it pending. Returns the pending request (see request()).
-  /// Fails with wallet_locked, the errors of resolve_authorization_request, and no_matching_credential.
+  /// receive_request resolves an openid4vp:// link (Request Object checks per client_id prefix) and evaluates
+  /// its DCQL query over the stored credentials. When the holder's standing rules cover the whole request
+  /// (StandingConsent) it is answered at once and the answer is {"id", "status": "shared_by_rule", "rule_ids",
+  /// "result": approve()'s answer}; otherwise it stays pending and the answer is the pending request (see
+  /// request()) with "status": "pending". Fails with wallet_locked, the errors of
+  /// resolve_authorization_request, no_matching_credential, and — for an automatic answer — approve()'s errors.
   Result<Json> receive_request(std::string_view link);
   /// list_requests returns {"requests": [pending request]} oldest first (expired ones are dropped).
   Result<Json> list_requests();
@@ -110,7 +114,9 @@ class WalletService {
   /// [credential_id, ...]}, "optional_claims": {query_id: [path, ...]}} (optional claims left ticked; a query
   /// not in selections is not answered). For each answered query a copy not yet shown to another verifier is
   /// taken (WalletStore::take_copy_for_verifier), the SD-JWT+KB built and the vp_token posted to the
-  /// response_uri; every disclosure is recorded in the history (claim paths only). Returns {"status": "shared",
+  /// response_uri; every disclosure is recorded in the history (claim paths only). With "remember":
+  /// {"expires_at", "max_per_day"} the holder also makes a standing rule per shared credential from exactly the
+  /// claims just shared (after they were accepted). Returns {"status": "shared",
   /// "disclosed": [{"query_id", "credential_id", "credential_name", "vct", "claims": [label], "paths": [path]}],
   /// "warnings": [text], "copies": [{"credential_id", "copies_left"}], "redirect_uri"?}. Fails with not_found,
   /// request_already_answered, invalid_argument (a malformed approval), claim_not_requested,
@@ -128,6 +134,12 @@ class WalletService {
   Result<Json> history();
   /// export_history is history() plus {"format": "veil-wallet-history", "version": 1, "exported_at"}.
   Result<Json> export_history();
+
+  // --- Standing consent ---------------------------------------------------------------------------------------
+
+  /// standing_consent manages the holder's rules and "always ask" marks (each call fails with wallet_locked
+  /// while the wallet is locked).
+  StandingConsent& standing_consent() { return standing_; }
 
  private:
   struct PendingOffer {
@@ -147,12 +159,18 @@ class WalletService {
   void purge_expired_locked(std::int64_t now);
   Result<Json> request_json(const PendingRequest& pending);
   Result<Json> credential_summary(const StoredCredential& credential, const Json* claims);
+  // approve_pending answers pending request |request_id| with |approval|; |rule_by_credential| names, for an
+  // automatic answer, the rule that released each credential (recorded in the history).
+  Result<Json> approve_pending(std::string_view request_id, const Approval& approval,
+                               const std::map<std::string, std::string, std::less<>>& rule_by_credential);
+  Status remember_as_rules(const AuthorizationRequest& request, const Json& shared, const Json& remember);
 
   WalletStore& store_;
   const Clock& clock_;
   WalletServiceOptions options_;
   platform::HttpClient http_;
   IssuanceClient issuance_;
+  StandingConsent standing_;
   std::mutex mutex_;
   std::map<std::string, PendingOffer, std::less<>> offers_;
   std::map<std::string, PendingRequest, std::less<>> requests_;

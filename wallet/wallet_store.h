@@ -24,7 +24,9 @@
 #include "veil/error.h"
 #include "veil/json.h"
 #include "veil/jwk.h"
+#include "veil/claim_path.h"
 #include "veil/secret_bytes.h"
+#include "wallet/consent_rule.h"
 #include "wallet/vault.h"
 
 namespace veil::wallet {
@@ -77,9 +79,11 @@ enum class DisclosureOutcome {
   rejected,   // the verifier received it and refused it
   failed,     // it could not be delivered (network, the verifier's endpoint failed)
   declined,   // the holder declined the request; nothing was sent
+  unconfirmed,  // written before the presentation is sent and replaced by the outcome once known: an entry that
+                // stays so means the wallet stopped in between (the verifier may have received it)
 };
 
-/// disclosure_outcome_name returns "accepted", "rejected", "failed" or "declined".
+/// disclosure_outcome_name returns "accepted", "rejected", "failed", "declined" or "unconfirmed".
 std::string_view disclosure_outcome_name(DisclosureOutcome outcome);
 /// parse_disclosure_outcome reads those names. Fails with invalid_argument.
 Result<DisclosureOutcome> parse_disclosure_outcome(std::string_view name);
@@ -94,6 +98,8 @@ struct DisclosureRecord {
   std::string vct;
   std::vector<Json> claim_paths;       // each a non-empty array of strings, non-negative integers and nulls
   DisclosureOutcome outcome = DisclosureOutcome::accepted;
+  std::string rule_id = {};            // the standing consent rule that answered without asking; empty when the
+                                       // holder decided in person
 };
 
 /// WalletStore is the holder's encrypted store.
@@ -158,8 +164,39 @@ class WalletStore {
   /// invalid_argument (empty client_id, a claim path that is not a DCQL path array), storage_error.
   virtual Result<std::int64_t> record_disclosure(const DisclosureRecord& record) = 0;
 
+  /// set_disclosure_outcome replaces the outcome of history entry |id| (an unconfirmed entry once the verifier
+  /// answered). Fails with wallet_locked, not_found, sealed_data_corrupt, storage_error.
+  virtual Status set_disclosure_outcome(std::int64_t id, DisclosureOutcome outcome) = 0;
+
   /// list_history returns the history, newest first. Fails with wallet_locked, sealed_data_corrupt, storage_error.
   virtual Result<std::vector<DisclosureRecord>> list_history() = 0;
+
+  // --- Standing consent (sealed like the history: a rule names a verifier and a credential) ------------------
+
+  /// add_consent_rule stores |rule| (its id is ignored) and returns the new rule's id. Fails with wallet_locked,
+  /// not_found (no such credential), storage_error.
+  virtual Result<std::string> add_consent_rule(const ConsentRule& rule) = 0;
+  /// list_consent_rules returns every rule, newest first (expired ones too: the holder sees and removes them).
+  /// Fails with wallet_locked, sealed_data_corrupt, storage_error.
+  virtual Result<std::vector<ConsentRule>> list_consent_rules() = 0;
+  /// delete_consent_rule revokes a rule for good, with its use counter. Fails with wallet_locked, not_found,
+  /// storage_error.
+  virtual Status delete_consent_rule(std::string_view rule_id) = 0;
+  /// consent_rule_uses counts the automatic answers recorded for |rule_id| after |since| (a window (since, now]). Fails with
+  /// wallet_locked, storage_error.
+  virtual Result<std::int64_t> consent_rule_uses(std::string_view rule_id, std::int64_t since) = 0;
+  /// use_consent_rule records one automatic answer under |rule_id| at |now| — only when fewer than |max_uses| were
+  /// recorded after |since|, checked and recorded in one transaction so that two requests at once cannot
+  /// both take the last use. Returns whether the use was recorded. Fails with wallet_locked, not_found,
+  /// storage_error.
+  virtual Result<bool> use_consent_rule(std::string_view rule_id, std::int64_t now, std::int64_t since,
+                                        std::int64_t max_uses) = 0;
+  /// set_always_ask replaces the claims of |credential_id| that no rule may release (empty: none). Fails with
+  /// wallet_locked, not_found, storage_error.
+  virtual Status set_always_ask(std::string_view credential_id, const std::vector<ClaimPath>& paths) = 0;
+  /// always_ask returns those claims (empty when none were marked). Fails with wallet_locked,
+  /// sealed_data_corrupt, storage_error.
+  virtual Result<std::vector<ClaimPath>> always_ask(std::string_view credential_id) = 0;
 };
 
 }  // namespace veil::wallet

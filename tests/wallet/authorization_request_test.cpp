@@ -511,3 +511,17 @@ TEST_CASE("request by reference: request_uri_method post, a non-https request_ur
                ErrorCode::invalid_authorization_request);
   CHECK(verifier.fetches().empty());
 }
+
+TEST_CASE("request: a Request Object's exp is the request's deadline, which the wallet keeps", "[vp_request]") {
+  auto certificate = certificate_for({"verifier.example.org"});
+  const std::string client_id = x509_hash_client_id(certificate);
+  Json claims = request_claims(client_id, "https://verifier.example.org/r");
+  claims["exp"] = kClock.now() + 120;
+  auto request = from_object(sign_request_object(certificate, claims), client_id);
+  REQUIRE(request.has_value());
+  CHECK(request->expires_at == kClock.now() + 120);
+  claims.erase("exp");
+  auto without = from_object(sign_request_object(certificate, claims), client_id);
+  REQUIRE(without.has_value());
+  CHECK_FALSE(without->expires_at.has_value());
+}
