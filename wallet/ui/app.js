@@ -119,7 +119,7 @@ const NO_COPIES_WARNING = 'Every copy of this credential has already been shown 
 
 // ---------- views ----------
 
-const VIEWS = ['signin', 'create', 'unlock', 'credentials', 'credential', 'requests', 'consent', 'history'];
+const VIEWS = ['signin', 'create', 'unlock', 'credentials', 'credential', 'requests', 'consent', 'history', 'rules'];
 
 function showView(name, focusHeading = true) {
   for (const view of VIEWS) $(`view-${view}`).hidden = view !== name;
@@ -165,6 +165,7 @@ async function route() {
     if (section === 'requests' && id) await showConsent(id);
     else if (section === 'requests') await showRequests();
     else if (section === 'history') await showHistory();
+    else if (section === 'rules') await showRules();
     else if (section === 'credentials' && id) await showCredential(id);
     else await showCredentials();
   } catch (e) {
@@ -230,10 +231,28 @@ async function showCredential(id) {
   clear(claims);
   const flat = [];
   flattenClaims(credential.claims || {}, [], flat);
-  for (const claim of flat) {
+  const { claims: marked } = await api('GET', `/api/credentials/${encodeURIComponent(id)}/always-ask`);
+  const alwaysAsk = new Set(marked.map((path) => JSON.stringify(path)));
+  const saveAlwaysAsk = async () => {
+    try {
+      await api('PUT', `/api/credentials/${encodeURIComponent(id)}/always-ask`, { claims: [...alwaysAsk].map((p) => JSON.parse(p)) });
+      notice('Saved: rules will never share the items marked "Always ask".');
+    } catch (e) { notice(e.message, 'error'); }
+  };
+  flat.forEach((claim, i) => {
     const label = labels.get(JSON.stringify(claim.path)) || pathText(claim.path);
-    claims.append(el('dt', { text: label }), el('dd', { text: displayValue(claim.value) }));
-  }
+    // Array elements are marked through their array: a rule names whole claims, not positions.
+    const markPath = typeof claim.path[claim.path.length - 1] === 'number' ? claim.path.slice(0, -1) : claim.path;
+    const key = JSON.stringify(markPath);
+    const toggleId = `always-ask-${i}`;
+    const toggle = el('input', { type: 'checkbox', id: toggleId, checked: alwaysAsk.has(key),
+      onchange: (event) => {
+        if (event.target.checked) alwaysAsk.add(key); else alwaysAsk.delete(key);
+        saveAlwaysAsk();
+      } });
+    claims.append(el('dt', { text: label }), el('dd', {}, el('span', { text: displayValue(claim.value) }),
+      el('span', { class: 'always-ask' }, toggle, el('label', { for: toggleId, text: 'Always ask', 'aria-label': `Always ask before sharing ${label}` }))));
+  });
   $('credential-delete').onclick = async () => {
     if (!confirm(`Remove "${title}" from this wallet? This cannot be undone.`)) return;
     await busy($('credential-delete'), async () => {
@@ -351,6 +370,11 @@ async function submitRequest(event) {
     try {
       const pending = await api('POST', '/api/requests', { request: link });
       $('request-link').value = '';
+      if (pending.status === 'shared_by_rule') {
+        notice('Answered by one of your rules: shared automatically. See History.');
+        location.hash = '#history';
+        return;
+      }
       location.hash = `#requests/${encodeURIComponent(pending.id)}`;
     } catch (e) { showError('request-error', e.message); }
   });
@@ -419,6 +443,10 @@ async function showConsent(id) {
   const queries = $('consent-queries');
   clear(queries);
   request.queries.forEach((query, i) => queries.append(renderQuery(query, i)));
+  $('remember-enabled').checked = false;
+  $('remember-terms').hidden = true;
+  const inThirtyDays = new Date(Date.now() + 30 * 24 * 3600 * 1000);
+  $('remember-until').value = inThirtyDays.toISOString().slice(0, 10);
   $('consent-form').hidden = false;
   $('consent-result').hidden = true;
   showError('consent-error', '');
@@ -437,7 +465,13 @@ function collectApproval() {
     optional[queryId] = [...box.querySelectorAll('input[data-optional]')]
       .filter((input) => input.checked).map((input) => JSON.parse(input.dataset.path));
   }
-  return { selections, optional_claims: optional };
+  const approval = { selections, optional_claims: optional };
+  if ($('remember-enabled').checked) {
+    // The rule ends at the end of the chosen day, in the holder's time zone.
+    const until = new Date(`${$('remember-until').value}T23:59:59`);
+    approval.remember = { expires_at: Math.floor(until.getTime() / 1000), max_per_day: Number($('remember-per-day').value) };
+  }
+  return approval;
 }
 
 function showResult(parts) {
@@ -461,6 +495,7 @@ async function approve(event) {
       for (const shared of outcome.disclosed || []) {
         parts.push(el('p', { text: `${shared.credential_name}: ${shared.claims.length ? shared.claims.join(', ') : 'proof of possession only'}` }));
       }
+      if (outcome.remembered) parts.push(el('p', { text: 'Rule saved: the same items go to this verifier without asking until the date you chose. Revoke it under Rules.' }));
       for (const warning of outcome.warnings || []) parts.push(el('p', { class: 'warning', role: 'note', text: warning }));
       if (outcome.redirect_uri) {
         parts.push(el('p', {}, 'The verifier asks you to continue at ', el('code', { text: outcome.redirect_uri }),
@@ -495,15 +530,17 @@ async function showHistory() {
   clear(rows);
   $('history-empty').hidden = entries.length > 0;
   $('history-table').hidden = entries.length === 0;
-  const OUTCOME = { rejected: ' (the verifier refused it)', failed: ' (delivery failed)' };
+  const OUTCOME = { rejected: ' (the verifier refused it)', failed: ' (delivery failed)',
+                    unconfirmed: ' (sent; the wallet stopped before the verifier answered)' };
   for (const entry of entries) {
     const shared = entry.outcome === 'declined' ? 'You declined: nothing was shared'
       : (entry.claims.length ? entry.claims.map(pathText).join(', ') : 'proof of possession only') + (OUTCOME[entry.outcome] || '');
+    const how = entry.automatic ? el('span', { class: 'tag automatic', text: 'Automatic (your rule)' }) : null;
     rows.append(el('tr', {},
       el('td', { text: formatTime(entry.time) }),
       el('td', {}, el('code', { text: entry.verifier })),
       el('td', { text: entry.credential_name || entry.vct || '—' }),
-      el('td', { text: shared })));
+      el('td', {}, el('span', { text: shared }), how ? ' ' : null, how)));
   }
   showView('history');
 }
@@ -521,6 +558,36 @@ async function exportHistory() {
       setTimeout(() => URL.revokeObjectURL(url), 1000);
     } catch (e) { notice(e.message, 'error'); }
   });
+}
+
+// ---------- standing consent rules ----------
+
+async function showRules() {
+  const [{ rules }, { credentials }] = await Promise.all([api('GET', '/api/rules'), api('GET', '/api/credentials')]);
+  const names = new Map(credentials.map((c) => [c.id, c.name || c.vct]));
+  const list = $('rule-list');
+  clear(list);
+  $('rules-empty').hidden = rules.length > 0;
+  for (const rule of rules) {
+    const credential = names.get(rule.credential_id) || 'a credential you removed';
+    const revoke = el('button', { type: 'button', class: 'button danger-quiet', text: 'Revoke',
+                                  'aria-label': `Revoke the rule for ${rule.verifier_client_id}` });
+    revoke.addEventListener('click', () => busy(revoke, async () => {
+      try {
+        await api('DELETE', `/api/rules/${encodeURIComponent(rule.id)}`);
+        notice('Rule revoked: this verifier will be asked again.');
+        await showRules();
+      } catch (e) { notice(e.message, 'error'); }
+    }));
+    list.append(el('li', { class: 'card credential' },
+      el('div', {},
+        el('h3', {}, el('code', { text: rule.verifier_client_id })),
+        el('p', { class: 'meta', text: `May receive from ${credential}: ${rule.claims.map(pathText).join(', ')}` }),
+        el('p', { class: 'meta', text: rule.active ? `Until ${formatTime(rule.expires_at)} · at most ${rule.max_per_day} a day · ${rule.uses_last_24h} in the last 24 hours`
+                                                  : `Expired ${formatTime(rule.expires_at)}: answers nothing` })),
+      revoke));
+  }
+  showView('rules');
 }
 
 // ---------- session, unlock, lock ----------
@@ -610,6 +677,7 @@ async function start() {
   $('consent-form').addEventListener('submit', approve);
   $('consent-decline').addEventListener('click', decline);
   $('history-export').addEventListener('click', exportHistory);
+  $('remember-enabled').addEventListener('change', (event) => { $('remember-terms').hidden = !event.target.checked; });
   window.addEventListener('hashchange', route);
 
   const login = location.hash.match(/^#login=([A-Za-z0-9_-]+)$/);
