@@ -149,7 +149,7 @@ Result<std::optional<AutomaticApproval>> StandingConsent::claim_automatic_approv
   std::set<std::string> claimed;
   for (const auto& [credential_id, rule_id] : automatic->rule_by_credential) {
     if (!claimed.insert(rule_id).second) continue;
-    const auto rule = std::find_if(usable.begin(), usable.end(), [&](const ConsentRule& r) { return r.id == rule_id; });
+    const auto rule = std::find_if(usable.begin(), usable.end(), [&id = rule_id](const ConsentRule& r) { return r.id == id; });
     VEIL_TRY(bool recorded, store_.use_consent_rule(rule_id, now, window_start, rule->max_per_day));
     if (!recorded) return std::optional<AutomaticApproval>();
   }

@@ -92,7 +92,10 @@ bool is_loopback_bind_host(std::string_view host) {
 
 Status apply_wallet_config_file(WalletConfig& config, const Json& file) {
   if (!file.is_object()) return fail(ErrorCode::invalid_config, "the config file must hold a JSON object");
-  for (const auto& [name, value] : file.items()) {
+  // Named references, not a structured binding: clang 14 refuses lambdas that capture a structured binding.
+  for (const auto& item : file.items()) {
+    const std::string& name = item.key();
+    const Json& value = item.value();
     auto integer = [&](std::int64_t& target) -> Status {
       if (!value.is_number_integer()) return bad_member(name, "an integer");
       target = value.get<std::int64_t>();
