@@ -20,7 +20,8 @@ using veil::wallet::HolderCredential;
 
 namespace {
 
-const std::filesystem::path kFixtures = std::filesystem::path(__FILE__).parent_path() / "fixtures" / "dcql";
+// An absolute path from CMake: __FILE__ may be relative to the build directory (ccache's base_dir rewrites it).
+const std::filesystem::path kFixtures = std::filesystem::path(VEIL_WALLET_FIXTURES_DIR) / "dcql";
 const std::string kIdentity = "https://credentials.example.com/identity_credential";
 
 Json read_json(const std::filesystem::path& path) {
