@@ -11,6 +11,7 @@ packages=(
   nlohmann-json3-dev                    # JSON
   libexpected-dev                       # tl::expected, the base of Result<T>
   libsqlitecpp-dev libsqlite3-dev       # embedded SQLite
+  sqlite3                               # the fault tests run PRAGMA integrity_check with the sqlite3 shell
   zlib1g-dev                            # Token Status List compression
   catch2                                # unit tests (v2)
   json-schema-test-suite                # the official JSON Schema tests, run against our validator subset
