@@ -653,8 +653,8 @@ TEST_CASE("secret hashes compare in constant time and wrap only 32 bytes", "[iss
   CHECK_FALSE(SecretHash::of("a").equals(SecretHash::of("b")));
   const std::vector<std::uint8_t> short_digest(31, 0);
   CHECK(SecretHash::from_bytes(short_digest).error().code == ErrorCode::invalid_argument);
-  const auto& bytes = SecretHash::of("a").bytes();
-  CHECK(SecretHash::from_bytes(bytes)->equals(SecretHash::of("a")));
+  const SecretHash hash = SecretHash::of("a");  // bytes() views into it: the hash must outlive the view
+  CHECK(SecretHash::from_bytes(hash.bytes())->equals(SecretHash::of("a")));
   CHECK(veil::issuer::random_url_token().size() == 43);
   CHECK(veil::issuer::random_url_token() != veil::issuer::random_url_token());
   CHECK(veil::issuer::parse_credential_status("revoked").value() == CredentialStatus::invalid);
