@@ -69,7 +69,9 @@ Result<SecretBytes> derive_kek(const SecretBytes& passphrase, const KdfParams& k
                                const std::array<std::uint8_t, 16>& salt) {
   SecretBytes kek(std::vector<std::uint8_t>(kKeyBytes, 0));
   const auto secret = passphrase.reveal();
-  if (crypto_pwhash(kek.reveal_mutable().data(), kek.size(), reinterpret_cast<const char*>(secret.data()),
+  // An empty passphrase has no data pointer; crypto_pwhash declares its argument non-null (UBSan).
+  const char* password = secret.empty() ? "" : reinterpret_cast<const char*>(secret.data());
+  if (crypto_pwhash(kek.reveal_mutable().data(), kek.size(), password,
                     secret.size(), salt.data(), kdf.opslimit, static_cast<std::size_t>(kdf.memlimit),
                     kdf.algorithm) != 0) {
     return fail(ErrorCode::internal_error, "argon2id could not allocate its memory");
